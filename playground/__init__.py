@@ -1,0 +1,1 @@
+"""Playground: a self-hosted playground for Anthropic-compatible Messages APIs."""
