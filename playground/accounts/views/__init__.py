@@ -1,0 +1,1 @@
+"""Accounts pages, one module per idea: auth (sign-up/in/out, password), keys, endpoints."""

@@ -1,0 +1,35 @@
+"""Fixtures shared by the whole suite.
+
+``simulator``: the standalone Simulator (``manage.py simulator``) running in a subprocess on a free
+loopback port for the whole session, with fast timings; upstream calls in tests go there over real
+HTTP. It has ``.base_url`` (for SDKs: they append ``/v1/messages``), ``.messages_url``,
+``.api_key`` (any key starting with ``sim-`` works) and ``.config``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from playground.simulator.config import SimulatorConfig
+from playground.simulator.process import RunningSimulator, start_simulator, stop_simulator
+
+SIMULATOR_TEST_CONFIG = SimulatorConfig(
+    tokens_per_second=5000,
+    first_byte_delay=0,
+    slow_first_byte_seconds=0.5,
+    queue_seconds=0.5,
+    keepalive_interval=0.1,
+    retry_after_seconds=1,
+)
+
+
+@pytest.fixture(scope="session")
+def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSimulator]:
+    log_path = tmp_path_factory.mktemp("simulator") / "simulator.log"
+    running = start_simulator(config=SIMULATOR_TEST_CONFIG, log_path=log_path)
+    try:
+        yield running
+    finally:
+        stop_simulator(running.process)
