@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "playground.simulator",
     "playground.accounts",
+    "playground.conversations",
 ]
 
 MIDDLEWARE = [
