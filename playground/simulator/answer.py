@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from random import Random
 from typing import Any
@@ -161,19 +162,21 @@ def _chosen_tool(request: SimulatedRequest) -> dict[str, Any] | None:
         return None
     if request.forced_tool is not None:
         return next(tool for tool in request.tools if tool["name"] == request.forced_tool)
-    said = request.user_text.lower()
-    mentioned = next(
-        (
-            tool
-            for tool in request.tools
-            if tool["name"].lower() in said or tool["name"].lower().replace("_", " ") in said
-        ),
-        None,
-    )
+    mentioned = next((tool for tool in request.tools if _mentions(request.user_text, tool)), None)
     if request.tool_choice == "any":
         return mentioned or request.tools[0]
     # With results in hand the model answers in words rather than calling again.
     return None if request.tool_results else mentioned
+
+
+def _mentions(text: str, tool: dict[str, Any]) -> bool:
+    """Whether ``text`` names the tool as a word: ``get_weather`` or ``get weather``, any case."""
+    name = tool["name"]
+    spellings = {name, name.replace("_", " ")}
+    return any(
+        re.search(rf"(?<!\w){re.escape(spelling)}(?!\w)", text, re.IGNORECASE)
+        for spelling in spellings
+    )
 
 
 def _answer_text(

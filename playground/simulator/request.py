@@ -82,6 +82,10 @@ def parse_request(body: bytes) -> SimulatedRequest:
         raise InvalidRequest("body", f"is not valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise InvalidRequest("body", "must be a JSON object")
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        raise InvalidRequest("body", "holds a lone surrogate escape, which is not text") from None
 
     model = data.get("model")
     if not isinstance(model, str) or not model.strip():
@@ -102,10 +106,9 @@ def parse_request(body: bytes) -> SimulatedRequest:
 
     last_user = next(m for m in reversed(messages) if m["role"] == "user")
     raw_user_text = "".join(b["text"] for b in last_user["content"] if b["type"] == "text")
-    try:
-        directives = parse_directives(raw_user_text).merged_over(parse_directives(system_text))
-    except DirectiveError as exc:
-        raise InvalidRequest("messages", str(exc)) from None
+    directives = _directives(raw_user_text, where="messages").merged_over(
+        _directives(system_text, where="system")
+    )
     tool_results = tuple(b["content"] for b in last_user["content"] if b["type"] == "tool_result")
 
     meaning = {
@@ -135,6 +138,13 @@ def parse_request(body: bytes) -> SimulatedRequest:
         input_tokens=max(1, _input_tokens(system_text, messages, tools)),
         seed=int.from_bytes(hashlib.sha256(canonical).digest()[:8], "big"),
     )
+
+
+def _directives(text: str, *, where: str) -> Directives:
+    try:
+        return parse_directives(text)
+    except DirectiveError as exc:
+        raise InvalidRequest(where, str(exc)) from None
 
 
 def _missing_or(expected: str, data: dict[str, Any], key: str) -> str:

@@ -12,6 +12,9 @@ from typing import Any
 
 _WORDS = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india")
 _MAX_DEPTH = 6
+# Schemas may ask for absurd sizes; a simulated call stays small whatever they say.
+_MAX_ITEMS = 20
+_MAX_STRING = 1000
 
 
 def tool_input(schema: dict[str, Any], rng: Random) -> dict[str, Any]:
@@ -67,7 +70,7 @@ def _object(schema: dict[str, Any], rng: Random, *, depth: int) -> dict[str, Any
 
 
 def _array(schema: dict[str, Any], rng: Random, *, name: str, depth: int) -> list[Any]:
-    low = _bound(schema, "minItems", 1)
+    low = min(_bound(schema, "minItems", 1), _MAX_ITEMS)
     high = _bound(schema, "maxItems", low + 2)
     count = rng.randint(low, max(low, min(high, low + 2)))
     return [_value(schema.get("items", {}), rng, name=name, depth=depth + 1) for _ in range(count)]
@@ -75,7 +78,7 @@ def _array(schema: dict[str, Any], rng: Random, *, name: str, depth: int) -> lis
 
 def _string(schema: dict[str, Any], rng: Random, *, name: str) -> str:
     text = f"{name.replace('_', ' ')} {rng.choice(_WORDS)}"
-    low = _bound(schema, "minLength", 0)
+    low = min(_bound(schema, "minLength", 0), _MAX_STRING)
     high = _bound(schema, "maxLength", max(low, len(text)))
     return text.ljust(low, "x")[: max(low, high)]
 
@@ -89,6 +92,6 @@ def _integer(schema: dict[str, Any], rng: Random) -> int:
 
 def _bound(schema: dict[str, Any], key: str, default: int) -> int:
     value = schema.get(key)
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         return math.ceil(value) if key.startswith(("min", "exclusiveMin")) else math.floor(value)
     return default

@@ -128,8 +128,8 @@ async def stream_message(
                 if response.status_code != 200:
                     error = await _error_of(response, api_key)
                 elif not _is_event_stream(response):
-                    body_bytes = await _read_limited(response)
-                    yield StreamEnd(_result_of_json(body_bytes, api_key))
+                    answer = await _read_limited(response, limit=_MESSAGE_BODY_LIMIT)
+                    yield StreamEnd(_result_of_json(answer, api_key))
                     return
                 else:
                     async for chunk in response.aiter_bytes():
@@ -203,8 +203,11 @@ async def check_key(
     http: httpx.AsyncClient, *, provider: Provider, api_key: str, model: str | None = None
 ) -> KeyCheck:
     """Send the smallest request there is and say, in words without the key, how it went."""
+    model = model or next(iter(provider.models), None)
+    if model is None:
+        return KeyCheck("error", f"{provider.name} lists no model to test the key with")
     body: dict[str, Any] = {
-        "model": model or provider.models[0],
+        "model": model,
         "max_tokens": 1,
         "messages": [{"role": "user", "content": "Hi"}],
     }
@@ -215,7 +218,7 @@ async def check_key(
     )
     error = result.error
     if error is None:
-        return KeyCheck("ok", f"{body['model']} answered")
+        return KeyCheck("ok", f"{model} answered")
     detail = redact(_check_detail(error), api_key)
     if error.type in ("authentication_error", MISSING_KEY) or error.status in (401, 403):
         return KeyCheck("bad_key", detail)

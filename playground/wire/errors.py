@@ -118,13 +118,13 @@ def error_from_response(
     )
 
 
-def error_from_event(data: Any, *, api_key: str | None = None) -> UpstreamError:
+def error_from_event(data: Any) -> UpstreamError:
     """The error carried by an ``error`` event inside a stream (data already decoded)."""
     kind, message = _read_payload(data) if isinstance(data, dict) else ("", str(data or ""))
     return UpstreamError(
         status=None,
         type=kind or "api_error",
-        message=redact(_shorten(message or "The upstream sent an error event"), api_key),
+        message=redact(_shorten(message or "The upstream sent an error event"), None),
     )
 
 

@@ -52,7 +52,7 @@ def build_request(
         if built is not INVALID and built is not None:
             body[key] = built
     if check.errors:
-        raise RequestInvalid(check.errors)
+        raise RequestInvalid(check.errors, warnings=check.warnings)
     body["stream"] = stream
     return BuiltRequest(body=copy.deepcopy(body), warnings=check.warnings)
 

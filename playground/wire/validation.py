@@ -27,10 +27,12 @@ class FieldError:
 
 
 class RequestInvalid(ValueError):
-    """The request breaks one or more rules; ``errors`` lists every one of them."""
+    """The request breaks one or more rules; ``errors`` lists every one of them, and
+    ``warnings`` what the profile would have dropped, so a form can show both at once."""
 
-    def __init__(self, errors: list[FieldError]) -> None:
+    def __init__(self, errors: list[FieldError], *, warnings: list[str] | None = None) -> None:
         self.errors = list(errors)
+        self.warnings = list(warnings or ())
         lines = "\n".join(f"- {error}" for error in self.errors)
         super().__init__(f"The request is invalid:\n{lines}")
 

@@ -126,3 +126,13 @@ def test_the_message_lists_blocks_and_usage_as_anthropic_does():
     assert message["usage"]["output_tokens"] == sum(
         count_tokens(block.get("thinking") or block.get("text")) for block in message["content"]
     )
+
+
+def test_a_tool_is_mentioned_only_as_a_whole_word():
+    read = {"name": "Read", "input_schema": {"type": "object"}}
+
+    assert answer_for("Read the file", tools=[read]).stop_reason == "tool_use"
+    assert answer_for("I already did", tools=[read]).stop_reason == "end_turn"
+    assert answer_for("please GET WEATHER", tools=[TOOL | {"name": "get_weather"}]).stop_reason == (
+        "tool_use"
+    )

@@ -76,17 +76,16 @@ def test_the_speed_directive_paces_the_stream(simulator):
     # 60 tokens at 200 per second take 0.3 s, where the session's own speed would take 12 ms.
     text = "[[echo]] [[speed:200]] " + " ".join(["tick"] * 60)
 
-    assert 0.28 <= timed_post(simulator, text) < 1.5
+    assert timed_post(simulator, text) >= 0.28
 
 
 def test_pro_streams_at_half_the_speed(simulator):
-    text = "[[echo]] [[speed:200]] " + " ".join(["tock"] * 40)
+    # 60 tokens at 150 per second: 0.4 s for flash, 0.8 s for pro. Only lower bounds are
+    # asserted, so that a busy machine cannot make the test fail.
+    text = "[[echo]] [[speed:150]] " + " ".join(["tock"] * 60)
 
-    flash = timed_post(simulator, text)
-    pro = timed_post(simulator, text, model="deepseek-v4-pro")
-
-    assert pro >= 0.38
-    assert pro > 1.6 * flash
+    assert timed_post(simulator, text) >= 0.38
+    assert timed_post(simulator, text, model="deepseek-v4-pro") >= 0.78
 
 
 async def test_very_high_speeds_send_deltas_in_batches():
@@ -124,7 +123,8 @@ async def test_a_client_that_leaves_stops_the_stream():
 
     sent = await serve(app, stream_body("[[echo]] " + WORDS), leave_after=0.2)
 
-    assert time.monotonic() - started < 1
+    # The whole answer would take 40 s; a generous bound still tells stopping from finishing.
+    assert time.monotonic() - started < 10
     assert b"message_stop" not in received_bytes(sent)
 
 
@@ -132,8 +132,8 @@ def test_the_pacer_schedules_tokens_from_the_start():
     pacer = Pacer(tokens_per_second=100)
 
     assert pacer.wait_for(0) <= 0
-    assert 0.09 < pacer.wait_for(10) <= 0.1
-    assert 0.19 < pacer.wait_for(10) <= 0.2
+    assert 0.05 < pacer.wait_for(10) <= 0.1
+    assert 0.15 < pacer.wait_for(10) <= 0.2
 
 
 def test_an_unlimited_pacer_never_waits():

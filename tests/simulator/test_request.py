@@ -166,3 +166,16 @@ def test_the_seed_depends_on_meaning_not_on_limits_or_extras():
     assert parse_request(encode(thinking={"type": "disabled"})).seed != seed
     assert parse_request(encode(output_config={"effort": "max"})).seed != seed
     assert parse_request(encode(model="deepseek-v4-pro")).seed != seed
+
+
+def test_a_bad_directive_names_where_it_was_written():
+    assert rejection(encode(system="[[fault:nope]]")).field == "system"
+    assert (
+        rejection(encode(messages=[{"role": "user", "content": "[[speed:0]]"}])).field == "messages"
+    )
+
+
+def test_a_lone_surrogate_escape_is_refused_rather_than_crashing():
+    body = b'{"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "\\ud800"}]}'
+
+    assert rejection(body).field == "body"

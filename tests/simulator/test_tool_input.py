@@ -57,3 +57,29 @@ def test_the_same_seed_gives_the_same_input():
 def test_a_schema_it_cannot_follow_gives_an_empty_object():
     assert tool_input({"$ref": "#/definitions/thing"}, Random(1)) == {}
     assert tool_input({"type": "object"}, Random(1)) == {}
+
+
+def test_bounds_that_are_not_finite_numbers_are_ignored():
+    schema = {
+        "type": "object",
+        "properties": {"n": {"type": "integer", "minimum": float("inf"), "maximum": "ten"}},
+        "required": ["n"],
+    }
+
+    assert isinstance(tool_input(schema, Random(1))["n"], int)
+
+
+def test_absurd_sizes_are_capped():
+    schema = {
+        "type": "object",
+        "properties": {
+            "many": {"type": "array", "items": {"type": "integer"}, "minItems": 10**9},
+            "long": {"type": "string", "minLength": 10**9},
+        },
+        "required": ["many", "long"],
+    }
+
+    value = tool_input(schema, Random(1))
+
+    assert len(value["many"]) <= 20
+    assert len(value["long"]) <= 1000

@@ -126,10 +126,19 @@ def test_an_error_before_message_start_has_no_partial(transcript):
 def test_a_stream_cut_short_is_incomplete_and_keeps_what_arrived(transcript):
     result = fold_bytes(transcript("incomplete"))
     assert result.error.type == "incomplete_stream"
+    assert result.error.message == "the stream ended in the middle of an event"
     assert [block["text"] for block in result.partial["content"]] == [
         "Complete block.",
         "Cut off mid",
     ]
+
+
+def test_a_stream_that_stops_between_events_before_message_stop_is_incomplete(transcript):
+    raw = transcript("stop_sequence")
+    result = fold_bytes(raw[: raw.index(b"event: message_stop")])
+    assert result.error.type == "incomplete_stream"
+    assert result.error.message == "the stream ended before message_stop"
+    assert result.partial["stop_reason"] == "stop_sequence"
 
 
 def test_keep_alive_comments_pings_and_unknown_events_are_surfaced_but_not_folded(transcript):
