@@ -227,3 +227,17 @@ PLAYGROUND_SIMULATOR_SLOW_FIRST_BYTE_SECONDS = env_float(
 PLAYGROUND_SIMULATOR_QUEUE_SECONDS = env_float("PLAYGROUND_SIMULATOR_QUEUE_SECONDS", 5.0)
 PLAYGROUND_SIMULATOR_KEEPALIVE_INTERVAL = env_float("PLAYGROUND_SIMULATOR_KEEPALIVE_INTERVAL", 1.0)
 PLAYGROUND_SIMULATOR_RETRY_AFTER_SECONDS = env_int("PLAYGROUND_SIMULATOR_RETRY_AFTER_SECONDS", 2)
+
+# --- Playground page ------------------------------------------------------------------------
+
+# The operator's cap on max_tokens, whatever a provider allows (thinking counts toward it).
+PLAYGROUND_MAX_TOKENS_CAP = env_int("PLAYGROUND_MAX_TOKENS_CAP", 384_000)
+
+# --- Streaming ------------------------------------------------------------------------------
+
+# Answers one user may have streaming at once, across all processes; more gets a clear refusal.
+PLAYGROUND_MAX_CONCURRENT_GENERATIONS = env_int("PLAYGROUND_MAX_CONCURRENT_GENERATIONS", 4)
+# A streaming answer's partial content is saved at most this often (never once per delta).
+PLAYGROUND_CHECKPOINT_SECONDS = env_float("PLAYGROUND_CHECKPOINT_SECONDS", 1.0)
+# Deltas arriving within this many milliseconds go to viewers as one frame (the first at once).
+PLAYGROUND_COALESCE_MS = env_int("PLAYGROUND_COALESCE_MS", 25)

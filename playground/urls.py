@@ -1,11 +1,12 @@
-"""Top-level URL configuration."""
+"""Top-level URL configuration: the playground at ``/``, accounts, and the health check."""
 
 from django.urls import include, path
 
 from playground import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("playground.conversations.urls")),
+    path("", include("playground.streaming.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("", include("playground.accounts.urls")),
 ]

@@ -42,7 +42,10 @@ class KeyTestResult:
 
 
 def _redact(text: str, secret: str) -> str:
-    """``text`` with the secret, and anything starting like it, replaced by a mask."""
+    """``text`` without the secret or its first 8 characters (upstreams echo "sk-abcd…wxyz").
+
+    The wire client already removes the whole key; this also covers partial echoes.
+    """
     if not secret:
         return text
     text = text.replace(secret, "…" + secret[-4:])

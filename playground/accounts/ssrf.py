@@ -4,7 +4,9 @@ The host is resolved and refused if ANY of its addresses is loopback, private, l
 multicast, reserved, unspecified, shared (CGNAT 100.64/10), a cloud metadata address, or an IPv6
 form wrapping one of those (IPv4-mapped, 6to4, NAT64). Operators who run endpoints on their own
 network set ``PLAYGROUND_ALLOW_PRIVATE_ENDPOINTS=true``. The URL is checked when an endpoint is
-saved and again before every request, since DNS answers change.
+saved and again before every request, since DNS answers change. The client then resolves the name
+again to connect: a DNS server that answers differently within that instant (rebinding) is not
+caught here; redirects, the other way round the guard, are never followed.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from playground.accounts.models import ApiKey, CustomEndpoint
 from playground.accounts.services import api_key_create, endpoint_create
+from playground.conversations.models import Conversation, Message
 from playground.wire.profiles import DEEPSEEK
 
 PASSWORD = "correct horse battery staple 42"
@@ -134,4 +135,14 @@ def alices_objects(alice, make_key, make_endpoint) -> dict[str, Callable[[], obj
     return {
         "key_id": lambda: make_key(alice, label=f"Alice key {next(numbers)}").pk,
         "endpoint_id": lambda: make_endpoint(alice, name=f"Alice endpoint {next(numbers)}").pk,
+        "conversation_id": lambda: (
+            Conversation.objects.create(user=alice, title=f"Alice chat {next(numbers)}").pk
+        ),
+        "message_id": lambda: (
+            Message.objects.create(
+                conversation=Conversation.objects.create(user=alice),
+                role=Message.Role.ASSISTANT,
+                content=[{"type": "text", "text": "Alice's answer"}],
+            ).pk
+        ),
     }

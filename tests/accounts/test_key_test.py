@@ -23,10 +23,12 @@ def test_a_key_the_provider_accepts_is_reported_ok(
     deepseek_is_the_simulator, alice, alice_client, make_key
 ):
     key = make_key(alice, secret="sim-alice-works-1234")
-    response = alice_client.post(f"/keys/{key.pk}/test/", **HTMX)
-    assert response.content.decode() == '<span class="status-ok">OK: the key works</span>'
+    fragment = alice_client.post(f"/keys/{key.pk}/test/", **HTMX).content.decode()
+    assert fragment.startswith('<span class="status-ok">OK: the key works</span>\n')
     key.refresh_from_db()
     assert key.last_used_at is not None
+    last_used = f'<span id="key-{key.pk}-last-used" hx-swap-oob="true">'
+    assert f"{last_used}{key.last_used_at:%Y-%m-%d %H:%M}</span>" in fragment
 
 
 def test_a_key_the_provider_refuses_is_reported_as_a_bad_key(
@@ -88,15 +90,18 @@ def test_a_custom_endpoint_on_loopback_is_refused_at_request_time(
 
 
 class _Recorder(BaseHTTPRequestHandler):
-    """Answers every request with ``server.status`` and ``server.location``; counts requests."""
+    """Answers with the server's ``status``, ``location`` and ``body``; counts the requests."""
 
     def _answer(self) -> None:
         self.server.hits += 1
+        body = self.server.body.encode()
         self.send_response(self.server.status)
         if self.server.location:
             self.send_header("Location", self.server.location)
-        self.send_header("Content-Length", "0")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self.wfile.write(body)
 
     do_GET = do_POST = _answer
 
@@ -108,9 +113,9 @@ class _Recorder(BaseHTTPRequestHandler):
 def http_server() -> Iterator:
     servers = []
 
-    def start(status: int, location: str = "") -> ThreadingHTTPServer:
+    def start(status: int, location: str = "", body: str = "") -> ThreadingHTTPServer:
         server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-        server.status, server.location, server.hits = status, location, 0
+        server.status, server.location, server.body, server.hits = status, location, body, 0
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return server
@@ -135,3 +140,18 @@ def test_a_redirect_is_reported_and_never_followed(
     assert bouncer.hits == 1
     assert target.hits == 0
     assert "redirect" in page.lower()
+
+
+def test_an_upstream_that_echoes_part_of_the_key_does_not_get_it_shown(
+    settings, http_server, alice, alice_client, make_endpoint, make_key, alices_secret
+):
+    settings.PLAYGROUND_ALLOW_PRIVATE_ENDPOINTS = True
+    masked = f"{alices_secret[:10]}************{alices_secret[-4:]}"
+    echo = f'{{"error": {{"message": "Incorrect API key provided: {masked}", "type": "invalid"}}}}'
+    upstream = http_server(401, body=echo)
+    endpoint = make_endpoint(alice, base_url=f"http://127.0.0.1:{upstream.server_port}")
+    key = make_key(alice, provider=endpoint.provider_slug)
+    page = alice_client.post(f"/keys/{key.pk}/test/", **HTMX).content.decode()
+    assert "Bad key: the provider rejected it (401" in page
+    assert "Incorrect API key provided" in page
+    assert alices_secret[:8] not in page

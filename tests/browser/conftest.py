@@ -1,4 +1,4 @@
-"""Browser fixtures: the real app under Daphne in a subprocess, and Debian's Chromium via Playwright.
+"""Browser fixtures: the real app under Daphne in a subprocess, Debian's Chromium via Playwright.
 
 The app gets a fresh SQLite database in a temporary ``PLAYGROUND_DATA_DIR`` (migrated first), and
 its DeepSeek provider points at the session's Simulator, so that "Test key" really goes upstream.
@@ -54,8 +54,14 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, simulator) -> Iterator[st
     log_path = data_dir / "daphne.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-e", "tcp:port=0:interface=127.0.0.1",
-             "playground.asgi:application"],
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-e",
+                "tcp:port=0:interface=127.0.0.1",
+                "playground.asgi:application",
+            ],
             cwd=BASE_DIR,
             env=env,
             stdout=log,
@@ -83,8 +89,10 @@ def _wait_for_port(process: subprocess.Popen, log_path: Path) -> int:
     raise RuntimeError(f"Daphne did not start:\n{log_path.read_text(errors='replace')}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: str) -> Iterator:
+    # Module scope, not session: Playwright's sync API keeps an event loop running in this
+    # thread while it is open, and pytest-asyncio cannot run the async tests that follow then.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -69,7 +69,8 @@ async def key_test(request: HttpRequest, key_id: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     result = await api_key_test(key=key)
     if wants_fragment(request):
-        return render(request, f"{PAGE}#key-test-result", {"result": result})
+        # The result goes into the row; "Last used" is updated out of band.
+        return render(request, f"{PAGE}#key-test-result", {"result": result, "key": key})
     level = messages.SUCCESS if result.ok else messages.ERROR
     await sync_to_async(messages.add_message)(request, level, f"{key.label}: {result.message}")
     return redirect("keys")

@@ -1,0 +1,85 @@
+"""What generations write to the database, and what the limits and viewers read from it.
+
+A generation writes a streaming answer's partial content at most every checkpoint interval, and
+at least every ``HEARTBEAT_SECONDS`` (so that ``updated_at`` proves it is alive), each time only
+if the answer is still streaming; then its final state once. An answer left ``streaming`` by a
+process that went away stops being refreshed: after ``STALE_AFTER_SECONDS`` it counts as
+interrupted, which is what viewers see and what frees its place under the per-user limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from channels.db import database_sync_to_async
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from playground.conversations.models import Message
+from playground.conversations.presentation import message_context
+
+HEARTBEAT_SECONDS = 5.0
+STALE_AFTER_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """What the database knows of an answer: its state, its checkpointed frame, its context."""
+
+    state: str
+    seq: int
+    context: dict[str, Any]
+
+
+async def checkpoint_save(*, message_id: int, content: list[dict[str, Any]], seq: int) -> bool:
+    """Save the partial answer as of frame ``seq``; False if it is no longer streaming (stopped
+    from another process, or its conversation deleted)."""
+    updated = await Message.objects.filter(pk=message_id, state=Message.State.STREAMING).aupdate(
+        content=content, seq=seq, updated_at=timezone.now()
+    )
+    return updated == 1
+
+
+async def answer_finish(*, message_id: int, fields: dict[str, Any]) -> None:
+    """The one final write: state, content and everything measured (whatever the state was, since
+    the generation that writes it is the one that knows)."""
+    await Message.objects.filter(pk=message_id).aupdate(**fields, updated_at=timezone.now())
+
+
+def stale_streaming(messages: QuerySet[Message]) -> QuerySet[Message]:
+    cutoff = timezone.now() - timedelta(seconds=STALE_AFTER_SECONDS)
+    return messages.filter(state=Message.State.STREAMING, updated_at__lt=cutoff)
+
+
+def stale_interrupt(messages: QuerySet[Message], *, running: frozenset[int]) -> list[int]:
+    """Mark as interrupted the streaming answers among ``messages`` that no live process has
+    refreshed for a while (``running``: this process's own, never stale); their ids."""
+    stale = stale_streaming(messages).exclude(pk__in=running)
+    ids = list(stale.values_list("pk", flat=True))
+    if ids:
+        Message.objects.filter(pk__in=ids, state=Message.State.STREAMING).update(
+            state=Message.State.INTERRUPTED, updated_at=timezone.now()
+        )
+    return ids
+
+
+def conversation_streaming_ids(*, conversation_id: int) -> list[int]:
+    streaming = Message.objects.filter(
+        conversation_id=conversation_id, state=Message.State.STREAMING
+    )
+    return list(streaming.values_list("pk", flat=True))
+
+
+def stored_answer(*, message_id: int, conversation_id: int) -> StoredAnswer | None:
+    """The answer as stored, with its template context; None if it is not in that conversation."""
+    message = Message.objects.filter(pk=message_id, conversation_id=conversation_id).first()
+    if message is None:
+        return None
+    return StoredAnswer(state=message.state, seq=message.seq, context=message_context(message))
+
+
+astale_interrupt = database_sync_to_async(stale_interrupt)
+aconversation_streaming_ids = database_sync_to_async(conversation_streaming_ids)
+astored_answer = database_sync_to_async(stored_answer)

@@ -1,0 +1,33 @@
+"""Steps the playground's browser tests share: a fresh signed-in user, sending a message."""
+
+from __future__ import annotations
+
+import itertools
+
+from playwright.sync_api import Page, expect
+
+PASSWORD = "a browser-made passphrase 9"
+_names = itertools.count(1)
+
+
+def sign_up(page: Page, live_app: str) -> str:
+    """Sign a new user up; they land on a new chat."""
+    username = f"player{next(_names)}"
+    page.goto(f"{live_app}/accounts/signup/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("button", name="Send")).to_be_visible()
+    return username
+
+
+def send(page: Page, text: str) -> None:
+    page.get_by_label("Message").fill(text)
+    page.get_by_role("button", name="Send").click()
+
+
+def answer(page: Page, index: int = -1):
+    """The assistant's answer (the last by default)."""
+    answers = page.locator("article.message-assistant")
+    return answers.last if index == -1 else answers.nth(index)

@@ -1,0 +1,72 @@
+"""The websocket is for signed-in users and their own conversations; what they send is checked
+with the page's form, and a refusal loses nothing they typed."""
+
+from __future__ import annotations
+
+import pytest
+from channels.testing import WebsocketCommunicator
+
+from playground.asgi import application
+from playground.conversations.models import Conversation, Message
+from playground.streaming.consumers import CLOSE_NOT_FOUND
+from tests.streaming.conftest import compose, open_tab, socket_headers
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def test_an_anonymous_socket_is_refused():
+    socket = WebsocketCommunicator(application, "/ws/chat/", headers=socket_headers(None))
+    connected, _ = await socket.connect()
+    assert not connected
+
+
+async def test_bobs_socket_on_alices_conversation_is_closed_as_not_found(alice, bob):
+    alices = await Conversation.objects.acreate(user=alice)
+    tab = await open_tab(bob)
+    socket = WebsocketCommunicator(
+        application, f"/ws/c/{alices.pk}/", headers=socket_headers(tab.client)
+    )
+    connected, _ = await socket.connect()
+    assert connected
+    assert await socket.receive_output(timeout=2) == {
+        "type": "websocket.close",
+        "code": CLOSE_NOT_FOUND,
+    }
+
+
+async def test_bob_cannot_send_into_alices_conversation(alice, bob):
+    alices = await Conversation.objects.acreate(user=alice)
+    tab = await open_tab(bob)
+    await tab.send(compose("[[echo]] Mine now", conversation_id=str(alices.pk)))
+    await tab.receive_until(lambda html: 'id="error-message"' in html)
+
+    assert "no longer exists" in tab.page.text("error-message")
+    assert await Message.objects.acount() == 0
+
+
+async def test_invalid_settings_are_marked_on_their_fields_and_nothing_is_sent(alice):
+    tab = await open_tab(alice)
+    await tab.send(compose("Keep this text", max_tokens="lots", temperature="3"))
+    reply = await tab.receive()
+
+    assert "Max tokens must be a whole number." in tab.page.text("error-max_tokens")
+    assert "temperature" in tab.page.text("error-temperature").lower()
+    assert tab.page.text("error-message") == ""
+    assert 'id="message-box"' not in reply, "the Message box is left as typed"
+    assert await Message.objects.acount() == 0
+
+
+async def test_an_empty_message_is_marked_on_the_message_box(alice):
+    tab = await open_tab(alice)
+    await tab.send(compose("   "))
+    await tab.receive()
+
+    assert tab.page.text("error-message") == "Message: write something to send."
+    assert await Message.objects.acount() == 0
+
+
+async def test_something_that_is_not_json_is_answered_in_words(alice):
+    tab = await open_tab(alice)
+    await tab.socket.send_to(text_data="not json")
+    await tab.receive()
+    assert tab.page.text("error-message") == "The page sent something unreadable."

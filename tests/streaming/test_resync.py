@@ -1,0 +1,96 @@
+"""A socket that sees a gap in an answer's frames resyncs from the generation's state (in this
+process) or from the last checkpoint (another process), never showing a hole or a repeat."""
+
+from __future__ import annotations
+
+import pytest
+from channels.layers import get_channel_layer
+
+from playground.conversations.models import Conversation, Message
+from playground.streaming import fragments
+from playground.streaming.runner import FRAME_EVENT, conversation_group, generation_get
+from tests.streaming.conftest import compose, echo_words, open_tab, stored
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def test_a_gap_in_the_frames_brings_a_snapshot_and_no_hole(alice):
+    tab = await open_tab(alice)
+    text = echo_words(800)
+    await tab.send(compose(f"[[echo]] [[speed:1000]] {text}"))
+    answer_id = await tab.receive_opening()
+    await tab.receive_until(lambda html: f"m-{answer_id}-b-0-body" in html)
+    generation = generation_get(answer_id)
+    conversation_id = generation.spec.conversation_id
+
+    # A frame far ahead: as if every frame in between had been dropped by the channel layer.
+    skipped = fragments.text_append(message_id=answer_id, index=0, text=" HOLE ")
+    await get_channel_layer().group_send(
+        conversation_group(conversation_id),
+        {
+            "type": FRAME_EVENT,
+            "message_id": answer_id,
+            "seq": generation.live.seq + 1000,
+            "html": skipped,
+            "final": False,
+        },
+    )
+    snapshot = await tab.receive_until(lambda html: html.startswith(f'<article id="m-{answer_id}"'))
+    assert 'hx-swap-oob="outerHTML"' in snapshot
+    await tab.receive_until(lambda html: f'hx-get="/m/{answer_id}/"' in html)
+
+    assert tab.page.text(f"m-{answer_id}-b-0-body") == text
+    assert "HOLE" not in "".join(tab.received)
+
+
+async def test_a_viewer_of_an_answer_written_elsewhere_catches_up_from_its_checkpoints(
+    alice, settings
+):
+    """No generation runs here: another process writes the answer, checkpoints it and sends its
+    frames through the channel layer."""
+    settings.PLAYGROUND_CHECKPOINT_SECONDS = 0.05
+    conversation = await Conversation.objects.acreate(user=alice)
+    question = await Message.objects.acreate(
+        conversation=conversation, role="user", content=[{"type": "text", "text": "Hi"}]
+    )
+    answer = await Message.objects.acreate(
+        conversation=conversation,
+        parent=question,
+        role="assistant",
+        state=Message.State.STREAMING,
+        content=[{"type": "text", "text": "one "}],
+        seq=3,
+    )
+    conversation.current_leaf = answer
+    await conversation.asave()
+
+    tab = await open_tab(alice, f"/c/{conversation.pk}/")
+    await tab.receive()  # the checkpoint, as a snapshot
+    body = f"m-{answer.pk}-b-0-body"
+    assert tab.page.text(body) == "one "
+
+    async def frame(seq: int, text: str) -> None:
+        await get_channel_layer().group_send(
+            conversation_group(conversation.pk),
+            {
+                "type": FRAME_EVENT,
+                "message_id": answer.pk,
+                "seq": seq,
+                "html": fragments.text_append(message_id=answer.pk, index=0, text=text),
+                "final": False,
+            },
+        )
+
+    await frame(4, "two ")
+    await tab.receive()
+    await frame(6, "four ")  # 5 was dropped
+    # The checkpoint (3) is older than what the page shows (4): nothing is sent, nothing lost.
+    assert await tab.socket.receive_nothing(timeout=0.2)
+    assert tab.page.text(body) == "one two "
+    await Message.objects.filter(pk=answer.pk).aupdate(
+        content=[{"type": "text", "text": "one two three "}], seq=5
+    )
+    await tab.receive()  # the next resync, from the checkpoint at 5, then frame 6
+    await tab.receive()
+    assert tab.page.text(body) == "one two three four "
+    assert (await stored(answer.pk)).state == Message.State.STREAMING

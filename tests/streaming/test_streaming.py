@@ -1,0 +1,122 @@
+"""A message sent over the page's websocket streams back as small appended frames; the finished
+answer is stored once, complete, and fetched once, rendered."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from playground.conversations.models import Conversation, Message
+from tests.streaming.conftest import compose, echo_words, open_tab, stored
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WEATHER_TOOL = {
+    "name": "get_weather",
+    "description": "The weather in a city.",
+    "input_schema": {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "unit": {"enum": ["celsius", "fahrenheit"]}},
+        "required": ["city", "unit"],
+    },
+}
+
+
+async def test_a_sent_message_streams_into_the_page_and_is_stored_complete(alice):
+    tab = await open_tab(alice)
+    text = echo_words(300)
+    await tab.send(compose(f"[[echo]] {text}"))
+
+    answer_id = await tab.receive_opening()
+    await tab.until_finished(answer_id)
+
+    message = await stored(answer_id)
+    assert message.state == Message.State.COMPLETE
+    assert message.content == [{"type": "text", "text": text}]
+    assert message.stop_reason == "end_turn"
+    assert message.usage["output_tokens"] > 0
+    assert message.model == "deepseek-v4-flash"
+    assert message.upstream_id.startswith("msg_")
+    assert message.first_token_ms is not None and message.duration_ms >= message.first_token_ms
+    assert message.output_tokens_per_second > 0
+    assert message.request["messages"][-1]["content"][-1]["text"] == f"[[echo]] {text}"
+    assert "sim-" not in json.dumps(message.request), "the key is never stored"
+    conversation = await Conversation.objects.aget(pk=message.conversation_id)
+    assert tab.page.by_id("conversation-url").attrs["data-url"] == f"/c/{conversation.pk}/"
+    assert tab.page.by_id(f"conversation-{conversation.pk}") is not None, "the sidebar entry"
+    assert tab.page.text(f"m-{answer_id}-b-0-body").strip() == text
+    assert "markdown" in tab.page.by_id(f"m-{answer_id}-b-0-body").classes()
+    await tab.close()
+
+
+async def test_frames_append_small_pieces_and_never_resend_the_message(alice):
+    tab = await open_tab(alice)
+    text = echo_words(400)
+    await tab.send(compose(f"[[echo]] [[speed:2000]] {text}"))
+    answer_id = await tab.receive_opening()
+    start = len(tab.received)
+    await tab.until_finished(answer_id)
+
+    frames = tab.received[start:]
+    appends = [f for f in frames if f.startswith(f'<span hx-swap-oob="beforeend:#m-{answer_id}-b-')]
+    assert len(appends) >= 5, "a 0.2 s answer arrives in many frames"
+    assert sum(len(f) for f in frames) < 2 * len(text) + 2000, "bytes grow with the answer once"
+    assert not any(f'id="m-{answer_id}"' in f for f in frames), "no frame resends the message"
+
+
+async def test_thinking_streams_into_a_collapsible_block_before_the_text(alice):
+    tab = await open_tab(alice)
+    await tab.send(compose("[[echo]] Hello there", thinking="enabled"))
+    answer_id = await tab.receive_opening()
+    await tab.receive_until(lambda html: f"m-{answer_id}-b-1" in html)
+
+    thinking = tab.page.by_id(f"m-{answer_id}-b-0")
+    assert thinking.tag == "details" and "open" in thinking.attrs
+    assert tab.page.text(f"m-{answer_id}-b-0-body"), "thinking text arrived live"
+    await tab.until_finished(answer_id)
+    message = await stored(answer_id)
+    assert [block["type"] for block in message.content] == ["thinking", "text"]
+    assert message.content[0]["signature"], "the signature is kept for the next turn"
+    assert tab.page.text(f"m-{answer_id}-b-0-body").strip() == message.content[0]["thinking"]
+
+
+async def test_a_tool_call_shows_its_name_and_streams_its_input_json(alice):
+    tab = await open_tab(alice)
+    await tab.send(
+        compose(
+            "What does get_weather say for Paris?",
+            tools=json.dumps([WEATHER_TOOL]),
+            tool_choice="tool",
+            tool_name="get_weather",
+        )
+    )
+    answer_id = await tab.receive_opening()
+    await tab.receive_until(lambda html: 'hx-get="/m/' in html)
+
+    message = await stored(answer_id)
+    index, call = next((i, b) for i, b in enumerate(message.content) if b["type"] == "tool_use")
+    assert message.stop_reason == "tool_use"
+    streamed = tab.page.text(f"m-{answer_id}-b-{index}-body")
+    assert json.loads(streamed) == call["input"], "the raw JSON as it streamed"
+    await tab.run_loads()
+    block = tab.page.by_id(f"m-{answer_id}-b-{index}")
+    assert "get_weather" in block.text()
+    assert json.loads(tab.page.text(f"m-{answer_id}-b-{index}-body")) == call["input"]
+
+
+async def test_model_output_with_html_is_escaped_in_every_frame(alice):
+    payload = '<img src=x onerror="alert(1)"><script>alert(2)</script> & done'
+    tab = await open_tab(alice)
+    await tab.send(compose(f"[[echo]] {payload}"))
+    answer_id = await tab.receive_opening()
+    start = len(tab.received)
+    await tab.receive_until(lambda html: 'hx-get="/m/' in html)
+
+    frames = "".join(tab.received[start:])
+    assert "<script" not in frames and "<img" not in frames
+    assert tab.page.text(f"m-{answer_id}-b-0-body") == payload, "shown as the text it is"
+    await tab.run_loads()
+    article = tab.page.by_id(f"m-{answer_id}")
+    assert not [n for n in article.walk() if n.tag in ("script", "img")]
+    assert not [n for n in article.walk() if "onerror" in n.attrs]

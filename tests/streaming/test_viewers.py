@@ -1,0 +1,54 @@
+"""Reloading mid-stream, or watching from a second tab, shows the answer so far and then every
+delta exactly once: the text a viewer ends with is exactly the stored answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from playground.conversations.models import Message
+from tests.streaming.conftest import compose, echo_words, open_tab, stored
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def test_a_page_reloaded_mid_stream_shows_the_answer_so_far_then_the_rest_once(alice):
+    first = await open_tab(alice)
+    text = echo_words(600)
+    await first.send(compose(f"[[echo]] [[speed:600]] {text}"))
+    answer_id = await first.receive_opening()
+    body = f"m-{answer_id}-b-0-body"
+    await first.receive_until(lambda html: len(first.page.text(body).split()) > 100)
+    conversation_id = (await stored(answer_id)).conversation_id
+    await first.close()
+
+    reloaded = await open_tab(alice, f"/c/{conversation_id}/", client=first.client)
+    snapshot = await reloaded.receive()
+    assert snapshot.startswith(f'<article id="m-{answer_id}"'), "first, the answer so far"
+    so_far = reloaded.page.text(body)
+    assert so_far and text.startswith(so_far) and len(so_far) < len(text)
+    await reloaded.receive_until(lambda html: f'hx-get="/m/{answer_id}/"' in html)
+
+    # The snapshot plus the frames after it, as applied: exactly the answer, no gap, no repeat.
+    assert reloaded.page.text(body) == text
+    message = await stored(answer_id)
+    assert message.state == Message.State.COMPLETE
+    await reloaded.run_loads()
+    assert reloaded.page.text(body).strip() == text
+
+
+async def test_two_tabs_on_one_conversation_both_see_every_delta_once(alice):
+    one = await open_tab(alice)
+    await one.send(compose("[[echo]] First question"))
+    first_answer = await one.receive_opening()
+    await one.until_finished(first_answer)
+    conversation_id = (await stored(first_answer)).conversation_id
+    other = await open_tab(alice, f"/c/{conversation_id}/", client=one.client)
+
+    text = echo_words(500)
+    await one.send(compose(f"[[echo]] [[speed:3000]] {text}", conversation_id=str(conversation_id)))
+    answer_id = await one.receive_opening()
+    for tab in (one, other):
+        await tab.receive_until(lambda html: f'hx-get="/m/{answer_id}/"' in html)
+        assert tab.page.text(f"m-{answer_id}-b-0-body") == text, "as streamed, before the fetch"
+        await tab.run_loads()
+        assert len(tab.page.articles()) == 4, "two questions and two answers, none twice"
