@@ -81,7 +81,8 @@ class Message(models.Model):
     upstream_id = models.CharField(max_length=128, blank=True)
     usage = models.JSONField(null=True, blank=True)
     stop_reason = models.CharField(max_length=32, blank=True)
-    stop_sequence = models.TextField(null=True, blank=True)
+    # null as in the API: no stop sequence matched ("" is not a stop sequence anyone can set).
+    stop_sequence = models.TextField(null=True, blank=True)  # noqa: DJ001
     warnings = models.JSONField(default=list, blank=True)
     # Timing, in milliseconds from the moment the request was sent.
     first_token_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -112,3 +113,6 @@ class UserPreferences(models.Model):
     )
     settings = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Playground preferences of user {self.user_id}"

@@ -288,15 +288,17 @@ async def pace_direct(simulator: RunningSimulator, streams: int) -> list[DirectR
         return list(await asyncio.gather(*(direct_async(client, text) for _ in range(streams))))
 
 
-async def pace(simulator: RunningSimulator, browsers: list[Browser], out: Any) -> list[RelayRun]:
+async def pace(
+    simulator: RunningSimulator, browsers: list[Browser], out: Any
+) -> dict[int, list[RelayRun]]:
     ideal = PACE_TOKENS / PACE_SPEED
-    everything: list[RelayRun] = []
+    everything: dict[int, list[RelayRun]] = {}
     for streams in PACE_STREAMS:
         direct = await pace_direct(simulator, streams)
         before = rss_bytes()
         samples: list[int] = []
         runs = await pace_relay(browsers[:streams], samples)
-        everything += runs
+        everything[streams] = runs
         completion = [(r.done_at - r.sent_at) for r in runs]
         streaming = [(r.last_delta_at - r.first_delta_at) for r in runs]
         relay_late = [x for r in runs for x in lateness_ms(r.token_times, PACE_SPEED)]
@@ -380,7 +382,7 @@ def set_up_django(data_dir: str, simulator: RunningSimulator) -> None:
 
 async def measure(
     simulator: RunningSimulator, browsers: list[Browser], out: Any
-) -> tuple[RelayRun, list[RelayRun]]:
+) -> tuple[RelayRun, dict[int, list[RelayRun]]]:
     big = await throughput(simulator, browsers[-1], out)
     return big, await pace(simulator, browsers, out)
 
@@ -400,8 +402,13 @@ def main() -> None:
             out.flush()
             browsers = [Browser(f"bench-{n}") for n in range(max(PACE_STREAMS) + 1)]
             big, runs = asyncio.run(measure(simulator, browsers, out))
-            cost(f"the {THROUGHPUT_TOKENS:,}-token answer", [big], out)
-            cost(f"{PACE_TOKENS}-token answers at {PACE_SPEED} tokens/s", runs, out)
+            cost(f"the {THROUGHPUT_TOKENS:,}-token answer at full speed", [big], out)
+            for streams, paced in runs.items():
+                cost(
+                    f"{PACE_TOKENS} tokens at {PACE_SPEED} tokens/s, {streams} stream(s)",
+                    paced,
+                    out,
+                )
         finally:
             stop_simulator(simulator.process)
 
