@@ -3,9 +3,10 @@
 ``/ws/c/<id>/`` watches one of the user's conversations (anyone else's is closed with 4404);
 ``/ws/chat/`` is a new chat until its first message creates the conversation. On connect the
 socket joins the conversation's group first, then sends a snapshot of every answer still
-streaming, so that no frame falls between the two; from then on it forwards frames in order (see
-``ordering``). The browser sends the compose form as JSON (htmx ``ws-send``), with ``action``
-"send" (the default), "stop" or "retry" (with ``message_id``), or "resync" (``message_ids``).
+streaming (and the final state of any that just ended), so that no frame falls between the two;
+from then on it forwards frames in order (see ``ordering``). The browser sends the compose form
+as JSON (htmx ``ws-send``), with ``action`` "send" (the default), "stop" or "retry" (with
+``message_id``), or "resync" (``message_ids``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from playground.streaming.live import OPENING_SEQ
 from playground.streaming.ordering import FrameOrder
 from playground.streaming.runner import (
     FRAME_EVENT,
+    Generation,
     conversation_group,
     generation_get,
     generation_start,
@@ -35,7 +37,7 @@ from playground.streaming.runner import (
 )
 from playground.streaming.sending import Accepted, Refusal, message_retry, message_send
 from playground.streaming.store import (
-    aconversation_streaming_ids,
+    aconversation_live_ids,
     astale_interrupt,
     astored_answer,
 )
@@ -43,9 +45,6 @@ from playground.streaming.store import (
 # Private-use close code (4000-4999): the conversation is not there for this user, like HTTP 404.
 CLOSE_NOT_FOUND = 4404
 REFRESH_EVENT = "stream.refresh"
-
-amessage_send = database_sync_to_async(message_send)
-amessage_retry = database_sync_to_async(message_retry)
 
 
 class ChatConsumer(AuthenticatedConsumer):
@@ -89,11 +88,12 @@ class ChatConsumer(AuthenticatedConsumer):
         return self.scope["user"]
 
     async def _watch(self, conversation_id: int, *, catch_up: bool) -> None:
-        """Join the conversation's group, then (``catch_up``) show every answer still streaming."""
+        """Join the conversation's group, then (``catch_up``) show every answer still streaming,
+        or just ended, as it is now."""
         self.conversation_id = conversation_id
         await self.channel_layer.group_add(conversation_group(conversation_id), self.channel_name)
         if catch_up:
-            for message_id in await aconversation_streaming_ids(conversation_id=conversation_id):
+            for message_id in await aconversation_live_ids(conversation_id=conversation_id):
                 await self._resync(message_id, in_page=True)
 
     # --- from the browser ---
@@ -121,24 +121,26 @@ class ChatConsumer(AuthenticatedConsumer):
     async def _send_message(self, data: dict[str, Any]) -> None:
         # A socket reopened at /ws/chat/ after its first send still carries its conversation.
         conversation_id = self.conversation_id or _whole_number(data.get("conversation_id"))
-        outcome = await amessage_send(
-            user=self.user, conversation_id=conversation_id, data=data, running=running_ids()
+        outcome, reply = await _sent(
+            user=self.user,
+            conversation_id=conversation_id,
+            data=data,
+            running=running_ids(),
+            clear_settings=self.settings_errors_shown,
         )
         if isinstance(outcome, Refusal):
-            await self._refuse(outcome)
+            await self._refuse(outcome, reply)
             return
-        conversation = outcome.conversation
-        if self.conversation_id != conversation.pk:
-            await self._watch(conversation.pk, catch_up=False)
-        reply = await _accepted_html(outcome, clear_settings=self.settings_errors_shown)
+        if self.conversation_id != outcome.conversation.pk:
+            await self._watch(outcome.conversation.pk, catch_up=False)
+        generation_start(outcome.spec)
         self.settings_errors_shown = False
         await self.send(text_data=reply)
-        generation_start(outcome.spec)
 
-    async def _refuse(self, refusal: Refusal) -> None:
+    async def _refuse(self, refusal: Refusal, reply: str) -> None:
         if refusal.settings_form is not None:
             self.settings_errors_shown = True
-        await self.send(text_data=await _refusal_html(refusal))
+        await self.send(text_data=reply)
 
     async def _stop(self, message_id: int | None) -> None:
         if message_id is None or self.conversation_id is None:
@@ -168,14 +170,14 @@ class ChatConsumer(AuthenticatedConsumer):
     async def _retry(self, message_id: int | None) -> None:
         if message_id is None or self.conversation_id is None:
             return
-        outcome = await amessage_retry(
+        outcome, reply = await _retried(
             user=self.user,
             conversation_id=self.conversation_id,
             message_id=message_id,
             running=running_ids(),
         )
         if isinstance(outcome, Refusal):
-            await self._refuse(outcome)
+            await self._refuse(outcome, reply)
             return
         generation_start(outcome.spec)
 
@@ -251,14 +253,40 @@ class ChatConsumer(AuthenticatedConsumer):
             {"type": REFRESH_EVENT, "message_id": message_id},
         )
 
-    def _local(self, message_id: int) -> Any:
+    def _local(self, message_id: int) -> Generation | None:
         generation = generation_get(message_id)
         if generation is None or generation.spec.conversation_id != self.conversation_id:
             return None
         return generation
 
 
+# The send, and the reply it needs rendered, in one trip to the sync thread: a burst of sends
+# queues there, and each answer should start as soon as its own send is stored.
 @database_sync_to_async
+def _sent(
+    *,
+    user: AbstractBaseUser,
+    conversation_id: int | None,
+    data: dict[str, Any],
+    running: frozenset[int],
+    clear_settings: bool,
+) -> tuple[Accepted | Refusal, str]:
+    outcome = message_send(user=user, conversation_id=conversation_id, data=data, running=running)
+    if isinstance(outcome, Refusal):
+        return outcome, _refusal_html(outcome)
+    return outcome, _accepted_html(outcome, clear_settings=clear_settings)
+
+
+@database_sync_to_async
+def _retried(
+    *, user: AbstractBaseUser, conversation_id: int, message_id: int, running: frozenset[int]
+) -> tuple[Accepted | Refusal, str]:
+    outcome = message_retry(
+        user=user, conversation_id=conversation_id, message_id=message_id, running=running
+    )
+    return outcome, _refusal_html(outcome) if isinstance(outcome, Refusal) else ""
+
+
 def _refusal_html(refusal: Refusal) -> str:
     """The forms' errors where they belong; a refusal in words goes under the Message box."""
     words = [refusal.message] if refusal.message else []
@@ -277,7 +305,6 @@ def _refusal_html(refusal: Refusal) -> str:
     return html
 
 
-@database_sync_to_async
 def _accepted_html(accepted: Accepted, *, clear_settings: bool) -> str:
     """Errors emptied, an empty Message box, and for a new chat its address and sidebar entry.
 

@@ -117,10 +117,6 @@ def running_ids() -> frozenset[int]:
     return frozenset(_running)
 
 
-def running_generations() -> list[Generation]:
-    return list(_running.values())
-
-
 class Generation:
     def __init__(self, spec: GenerationSpec) -> None:
         self.spec = spec
@@ -144,6 +140,7 @@ class Generation:
         self._started = time.monotonic()
         self._last_write = self._started
         self._first_token: float | None = None
+        self._written = False  # the final write is done
         self._layer = get_channel_layer()
         self._group = conversation_group(spec.conversation_id)
 
@@ -168,15 +165,25 @@ class Generation:
             await self._finish(**ending)
         except asyncio.CancelledError:
             # The process is going away: record what arrived, then let the cancellation go on.
-            if publisher is not None:
-                publisher.cancel()
-            with contextlib.suppress(Exception):
-                await self._finish(state=Message.State.INTERRUPTED, message=self.folder.snapshot())
+            await self._salvage(publisher, state=Message.State.INTERRUPTED)
             raise
         except Exception:
             logger.exception("generation %s failed", self.spec.message_id)
+            await self._salvage(publisher, state=Message.State.ERROR, error=_INTERNAL_ERROR)
         finally:
             _running.pop(self.spec.message_id, None)
+
+    async def _salvage(
+        self, publisher: asyncio.Task[None] | None, *, state: str, error: dict | None = None
+    ) -> None:
+        """Best effort, after the unexpected: keep what arrived, unless the end was written."""
+        if publisher is not None:
+            publisher.cancel()
+        if self._reader is not None:
+            self._reader.cancel()
+        if not self._written:
+            with contextlib.suppress(Exception):
+                await self._finish(state=state, message=self.folder.snapshot(), error=error)
 
     # --- reading the upstream ---
 
@@ -202,7 +209,10 @@ class Generation:
         changed = False
         if isinstance(item, StreamEvent):
             self.folder.feed(item.type, item.data)
-            changed = self.live.apply(item.type, item.data)
+            # Shown only what the folder keeps (nothing before message_start or after an error),
+            # so that a checkpoint holds exactly what the frames showed.
+            if self.folder.started and self.folder.error is None:
+                changed = self.live.apply(item.type, item.data)
             if changed and self._first_token is None and item.type == "content_block_delta":
                 self._first_token = time.monotonic()
                 self.live.set_status("")
@@ -306,6 +316,7 @@ class Generation:
                 await self._checkpoint  # a late checkpoint must not overwrite the final state
         fields = self._final_fields(state=state, message=message or {}, error=error)
         await answer_finish(message_id=self.spec.message_id, fields=fields)
+        self._written = True
         closing = fragments.footer_html(_footer_context(self.spec.message_id, fields))
         closing += fragments.final_fetch(message_id=self.spec.message_id)
         html = self.live.take_frame(closing=closing)

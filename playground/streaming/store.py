@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from channels.db import database_sync_to_async
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from playground.conversations.models import Message
@@ -22,6 +22,7 @@ from playground.conversations.presentation import message_context
 
 HEARTBEAT_SECONDS = 5.0
 STALE_AFTER_SECONDS = 30.0
+RECENTLY_ENDED_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -48,15 +49,12 @@ async def answer_finish(*, message_id: int, fields: dict[str, Any]) -> None:
     await Message.objects.filter(pk=message_id).aupdate(**fields, updated_at=timezone.now())
 
 
-def stale_streaming(messages: QuerySet[Message]) -> QuerySet[Message]:
-    cutoff = timezone.now() - timedelta(seconds=STALE_AFTER_SECONDS)
-    return messages.filter(state=Message.State.STREAMING, updated_at__lt=cutoff)
-
-
 def stale_interrupt(messages: QuerySet[Message], *, running: frozenset[int]) -> list[int]:
     """Mark as interrupted the streaming answers among ``messages`` that no live process has
     refreshed for a while (``running``: this process's own, never stale); their ids."""
-    stale = stale_streaming(messages).exclude(pk__in=running)
+    cutoff = timezone.now() - timedelta(seconds=STALE_AFTER_SECONDS)
+    stale = messages.filter(state=Message.State.STREAMING, updated_at__lt=cutoff)
+    stale = stale.exclude(pk__in=running)
     ids = list(stale.values_list("pk", flat=True))
     if ids:
         Message.objects.filter(pk__in=ids, state=Message.State.STREAMING).update(
@@ -65,11 +63,14 @@ def stale_interrupt(messages: QuerySet[Message], *, running: frozenset[int]) -> 
     return ids
 
 
-def conversation_streaming_ids(*, conversation_id: int) -> list[int]:
-    streaming = Message.objects.filter(
-        conversation_id=conversation_id, state=Message.State.STREAMING
-    )
-    return list(streaming.values_list("pk", flat=True))
+def conversation_live_ids(*, conversation_id: int) -> list[int]:
+    """Answers a page just rendered may show wrongly: those still streaming, and those that ended
+    in the last ``RECENTLY_ENDED_SECONDS`` (maybe after the page was rendered, before its socket
+    joined the conversation's group, so that their last frame never reached it)."""
+    recently = timezone.now() - timedelta(seconds=RECENTLY_ENDED_SECONDS)
+    answers = Message.objects.filter(conversation_id=conversation_id, role=Message.Role.ASSISTANT)
+    live = answers.filter(Q(state=Message.State.STREAMING) | Q(updated_at__gte=recently))
+    return list(live.values_list("pk", flat=True))
 
 
 def stored_answer(*, message_id: int, conversation_id: int) -> StoredAnswer | None:
@@ -81,5 +82,5 @@ def stored_answer(*, message_id: int, conversation_id: int) -> StoredAnswer | No
 
 
 astale_interrupt = database_sync_to_async(stale_interrupt)
-aconversation_streaming_ids = database_sync_to_async(conversation_streaming_ids)
+aconversation_live_ids = database_sync_to_async(conversation_live_ids)
 astored_answer = database_sync_to_async(stored_answer)

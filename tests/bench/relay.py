@@ -122,6 +122,7 @@ class Browser:
                 run.token_times += [now] * arrived
         await socket.disconnect()
         page = await sync_to_async(self.client.get)(f"/m/{run.answer_id}/", HTTP_HX_REQUEST="true")
+        assert page.status_code == 200, f"fetching the finished answer: {page.status_code}"
         run.fetch_bytes = len(page.content)
         run.final_html_bytes = run.fetch_bytes + await sync_to_async(_question_html_bytes)(
             run.answer_id
@@ -304,6 +305,7 @@ async def pace(
         relay_late = [x for r in runs for x in lateness_ms(r.token_times, PACE_SPEED)]
         direct_late = [x for d in direct for x in lateness_ms(d.token_times, PACE_SPEED)]
         frames_per_second = [r.frames / (r.done_at - r.first_delta_at) for r in runs]
+        first_token = [(r.first_delta_at - r.sent_at) * 1000 for r in runs]
         worst = max(completion) / ideal
         goal = GOALS[f"pace {streams}"]
         out.write(
@@ -314,6 +316,8 @@ async def pace(
             f"({verdict(worst, goal)})\n"
             f"  first token to last / ideal: worst {max(streaming) / ideal:.3f}; direct (SDK) "
             f"request to final, worst {max(d.seconds for d in direct) / ideal:.3f}\n"
+            f"  Send to first token: p50 {percentile(first_token, 0.5):.0f} ms, max "
+            f"{max(first_token):.0f} ms (sends are validated and stored one at a time)\n"
             f"  token lateness against the ideal pace, p50 / p99 / max: relay "
             f"{percentile(relay_late, 0.5):.0f} / {percentile(relay_late, 0.99):.0f} / "
             f"{max(relay_late):.0f} ms; direct {percentile(direct_late, 0.5):.0f} / "
@@ -366,7 +370,6 @@ def set_up_django(data_dir: str, simulator: RunningSimulator) -> None:
 
     if settings.PLAYGROUND_SIMULATOR_BASE_URL != simulator.base_url:
         raise RuntimeError("Django was set up before this benchmark; run it in its own process")
-    settings.PLAYGROUND_MAX_CONCURRENT_GENERATIONS = max(PACE_STREAMS)
     call_command("migrate", verbosity=0)
     from playground.conversations.models import Message
 

@@ -22,7 +22,7 @@ from django.test import Client
 
 from playground.asgi import application
 from playground.conversations.models import Message
-from playground.streaming.runner import running_generations
+from playground.streaming.runner import generation_get, running_ids
 from tests.streaming.dom import Node, Page
 
 PASSWORD = "correct horse battery staple 42"
@@ -59,10 +59,10 @@ async def _no_generation_outlives_its_test() -> AsyncIterator[None]:
     yield
     while _open_tabs:
         await _open_tabs.pop().close()
-    generations = running_generations()
+    generations = [generation_get(message_id) for message_id in running_ids()]
     for generation in generations:
         generation.stop()
-    await asyncio.gather(*(g.task for g in generations if g.task), return_exceptions=True)
+    await asyncio.gather(*(g.task for g in generations), return_exceptions=True)
     await get_channel_layer().flush()
 
 

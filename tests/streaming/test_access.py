@@ -4,6 +4,7 @@ with the page's form, and a refusal loses nothing they typed."""
 from __future__ import annotations
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from playground.asgi import application
@@ -70,3 +71,31 @@ async def test_something_that_is_not_json_is_answered_in_words(alice):
     await tab.socket.send_to(text_data="not json")
     await tab.receive()
     assert tab.page.text("error-message") == "The page sent something unreadable."
+
+
+async def test_errors_of_a_refused_send_are_cleared_by_the_next_accepted_one(alice):
+    tab = await open_tab(alice)
+    await tab.send(compose("[[echo]] Hi", max_tokens="0"))
+    await tab.receive()
+    assert tab.page.text("error-max_tokens")
+
+    await tab.send(compose("[[echo]] Hi"))
+    answer_id = await tab.receive_opening()
+    assert tab.page.text("error-max_tokens") == ""
+    assert tab.page.text("error-message") == ""
+    assert tab.page.by_id("id_message").text().strip() == "", "the sent text left the box"
+    await tab.until_finished(answer_id)
+
+
+async def test_the_finished_answer_is_served_only_to_its_owner_and_only_by_get(alice, bob):
+    tab = await open_tab(alice)
+    await tab.send(compose("[[echo]] **bold** words"))
+    answer_id = await tab.receive_opening()
+    await tab.until_finished(answer_id)
+
+    page = await sync_to_async(tab.client.get)(f"/m/{answer_id}/")
+    assert page.status_code == 200
+    assert "<strong>bold</strong>" in page.content.decode()
+    assert (await sync_to_async(tab.client.post)(f"/m/{answer_id}/")).status_code == 405
+    bobs = await open_tab(bob)
+    assert (await sync_to_async(bobs.client.get)(f"/m/{answer_id}/")).status_code == 404

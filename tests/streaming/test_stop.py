@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from playground.conversations.models import Message
+from playground.conversations.models import Conversation, Message
 from playground.streaming.runner import generation_get
 from tests.streaming.conftest import compose, echo_words, open_tab, stored
 
@@ -60,3 +62,53 @@ async def test_bob_cannot_stop_alices_answer(alice, bob):
 
     await alices_tab.until_finished(answer_id)
     assert (await stored(answer_id)).state == Message.State.COMPLETE
+
+
+async def test_stopping_an_answer_no_process_here_writes_marks_it_stopped_for_every_viewer(alice):
+    """Its generation runs elsewhere (it notices at its next checkpoint) or nowhere any more."""
+    conversation = await Conversation.objects.acreate(user=alice)
+    question = await Message.objects.acreate(
+        conversation=conversation, role="user", content=[{"type": "text", "text": "Hi"}]
+    )
+    answer = await Message.objects.acreate(
+        conversation=conversation,
+        parent=question,
+        role="assistant",
+        state=Message.State.STREAMING,
+        content=[{"type": "text", "text": "So far"}],
+        seq=4,
+    )
+    conversation.current_leaf = answer
+    await conversation.asave()
+    tab = await open_tab(alice, f"/c/{conversation.pk}/")
+    other = await open_tab(alice, f"/c/{conversation.pk}/", client=tab.client)
+    await tab.receive()
+    await other.receive()
+
+    await tab.send({"action": "stop", "message_id": str(answer.pk)})
+
+    for viewer in (tab, other):
+        await viewer.receive_until(lambda html: "state-stopped" in html)
+        assert "Stopped" in viewer.page.text(f"m-{answer.pk}-footer")
+    stopped = await stored(answer.pk)
+    assert stopped.state == Message.State.STOPPED
+    assert stopped.content == [{"type": "text", "text": "So far"}]
+
+
+async def test_an_answer_cut_by_the_server_shutting_down_is_kept_as_interrupted(alice):
+    tab = await open_tab(alice)
+    text = echo_words(1000)
+    await tab.send(compose(f"[[echo]] [[speed:500]] {text}"))
+    answer_id = await tab.receive_opening()
+    await tab.receive_until(lambda html: f"m-{answer_id}-b-0-body" in html)
+
+    generation = generation_get(answer_id)
+    generation.task.cancel()  # what stopping the event loop does to every task
+    with pytest.raises(asyncio.CancelledError):
+        await generation.task
+
+    message = await stored(answer_id)
+    assert message.state == Message.State.INTERRUPTED
+    kept = message.content[0]["text"]
+    assert kept and text.startswith(kept) and len(kept) < len(text)
+    await tab.receive_until(lambda html: "Interrupted" in html)

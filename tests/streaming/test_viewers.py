@@ -4,9 +4,14 @@ delta exactly once: the text a viewer ends with is exactly the stored answer."""
 from __future__ import annotations
 
 import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
 
-from playground.conversations.models import Message
-from tests.streaming.conftest import compose, echo_words, open_tab, stored
+from playground.asgi import application
+from playground.conversations.models import Conversation, Message
+from tests.streaming.conftest import compose, echo_words, open_tab, socket_headers, stored
+from tests.streaming.dom import Page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,3 +57,58 @@ async def test_two_tabs_on_one_conversation_both_see_every_delta_once(alice):
         assert tab.page.text(f"m-{answer_id}-b-0-body") == text, "as streamed, before the fetch"
         await tab.run_loads()
         assert len(tab.page.articles()) == 4, "two questions and two answers, none twice"
+
+
+async def test_a_new_chat_socket_that_reconnects_resyncs_the_answers_the_page_shows(alice):
+    """htmx reopens a socket at the address it first used: /ws/chat/ even once the chat has a
+    conversation. The page then asks for the answers it shows as streaming."""
+    tab = await open_tab(alice)
+    text = echo_words(600)
+    await tab.send(compose(f"[[echo]] [[speed:600]] {text}"))
+    answer_id = await tab.receive_opening()
+    body = f"m-{answer_id}-b-0-body"
+    await tab.receive_until(lambda html: len(tab.page.text(body).split()) > 50)
+    await tab.socket.disconnect()
+
+    tab.socket = WebsocketCommunicator(application, "/ws/chat/", headers=socket_headers(tab.client))
+    assert (await tab.socket.connect())[0]
+    await tab.send({"action": "resync", "message_ids": [answer_id]})
+    snapshot = await tab.receive()
+    assert snapshot.startswith(f'<article id="m-{answer_id}"')
+    await tab.receive_until(lambda html: f'hx-get="/m/{answer_id}/"' in html)
+    assert tab.page.text(body) == text
+
+
+async def test_a_page_rendered_just_before_its_answer_ended_shows_the_end_on_connect(alice):
+    """The last frame went out between the page's render and its socket joining the group."""
+    conversation = await Conversation.objects.acreate(user=alice)
+    question = await Message.objects.acreate(
+        conversation=conversation, role="user", content=[{"type": "text", "text": "Hi"}]
+    )
+    answer = await Message.objects.acreate(
+        conversation=conversation,
+        parent=question,
+        role="assistant",
+        state=Message.State.STREAMING,
+        content=[{"type": "text", "text": "Almost"}],
+        seq=5,
+    )
+    conversation.current_leaf = answer
+    await conversation.asave()
+    client = Client()
+    await sync_to_async(client.force_login)(alice)
+    page = Page((await sync_to_async(client.get)(f"/c/{conversation.pk}/")).content.decode())
+    assert "state-streaming" in page.by_id(f"m-{answer.pk}").classes()
+
+    await Message.objects.filter(pk=answer.pk).aupdate(
+        state=Message.State.COMPLETE, content=[{"type": "text", "text": "Almost done."}], seq=9
+    )
+    socket = WebsocketCommunicator(
+        application, f"/ws/c/{conversation.pk}/", headers=socket_headers(client)
+    )
+    assert (await socket.connect())[0]
+    page.apply(await socket.receive_from(timeout=5))
+    await socket.disconnect()
+
+    assert "state-complete" in page.by_id(f"m-{answer.pk}").classes()
+    assert page.text(f"m-{answer.pk}-b-0-body").strip() == "Almost done."
