@@ -4,6 +4,9 @@
 loopback port for the whole session, with fast timings; upstream calls in tests go there over real
 HTTP. It has ``.base_url`` (for SDKs: they append ``/v1/messages``), ``.messages_url``,
 ``.api_key`` (any key starting with ``sim-`` works) and ``.config``.
+
+``alice`` and ``bob`` (and their signed-in test clients): alice owns things, bob must never reach
+them. Passwords hash with MD5 in tests, which keeps sign-ups and sign-ins fast.
 """
 
 from __future__ import annotations
@@ -11,9 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 
 from playground.simulator.config import SimulatorConfig
 from playground.simulator.process import RunningSimulator, start_simulator, stop_simulator
+
+PASSWORD = "correct horse battery staple 42"
 
 SIMULATOR_TEST_CONFIG = SimulatorConfig(
     tokens_per_second=5000,
@@ -33,3 +40,32 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSimul
         yield running
     finally:
         stop_simulator(running.process)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def alice(db: None) -> User:
+    return User.objects.create_user("alice", password=PASSWORD)
+
+
+@pytest.fixture
+def bob(db: None) -> User:
+    return User.objects.create_user("bob", password=PASSWORD)
+
+
+@pytest.fixture
+def alice_client(alice: User) -> Client:
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(bob: User) -> Client:
+    client = Client()
+    client.force_login(bob)
+    return client

@@ -9,15 +9,14 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from playground.accounts.models import ApiKey, CustomEndpoint
 from playground.accounts.services import api_key_create, endpoint_create
 from playground.conversations.models import Conversation, Message
 from playground.wire.profiles import DEEPSEEK
+from tests.conftest import PASSWORD
 
-PASSWORD = "correct horse battery staple 42"
 ALICES_SECRET = "sk-alice-0123456789abcdefSECRETwxyz"
 
 
@@ -25,12 +24,6 @@ ALICES_SECRET = "sk-alice-0123456789abcdefSECRETwxyz"
 def _fresh_cache() -> None:
     # Sign-in throttling lives in the cache; one test's failures must not lock the next one out.
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    # Real hashing costs a third of a second per sign-in; what is tested here is not the hash.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -41,30 +34,6 @@ def password() -> str:
 @pytest.fixture
 def alices_secret() -> str:
     return ALICES_SECRET
-
-
-@pytest.fixture
-def alice(db: None) -> User:
-    return User.objects.create_user("alice", password=PASSWORD)
-
-
-@pytest.fixture
-def bob(db: None) -> User:
-    return User.objects.create_user("bob", password=PASSWORD)
-
-
-@pytest.fixture
-def alice_client(alice: User) -> Client:
-    client = Client()
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
-def bob_client(bob: User) -> Client:
-    client = Client()
-    client.force_login(bob)
-    return client
 
 
 @pytest.fixture

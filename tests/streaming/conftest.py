@@ -25,7 +25,6 @@ from playground.conversations.models import Message
 from playground.streaming.runner import generation_get, running_ids
 from tests.streaming.dom import Node, Page
 
-PASSWORD = "correct horse battery staple 42"
 SETTINGS = {
     "provider": "simulator",
     "api_key": "",
@@ -47,7 +46,6 @@ SETTINGS = {
 @pytest.fixture(autouse=True)
 def _streaming_settings(settings, simulator) -> None:
     settings.PLAYGROUND_SIMULATOR_BASE_URL = simulator.base_url
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PLAYGROUND_UPSTREAM_RETRIES = 1  # one retry shows the path; more only costs time
 
 
@@ -64,16 +62,6 @@ async def _no_generation_outlives_its_test() -> AsyncIterator[None]:
         generation.stop()
     await asyncio.gather(*(g.task for g in generations), return_exceptions=True)
     await get_channel_layer().flush()
-
-
-@pytest.fixture
-def alice(db: None) -> User:
-    return User.objects.create_user("alice", password=PASSWORD)
-
-
-@pytest.fixture
-def bob(db: None) -> User:
-    return User.objects.create_user("bob", password=PASSWORD)
 
 
 def compose(message: str, **settings: str) -> dict[str, Any]:
