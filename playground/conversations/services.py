@@ -118,8 +118,13 @@ def conversation_request_messages(*, conversation: Conversation) -> list[dict[st
     """The path as the Messages API takes it: assistant content verbatim (thinking blocks with
     their signatures); answers still streaming, and unfinished ones with nothing to send, left
     out; consecutive turns of one role (a question asked again after a failed answer) joined."""
+    return request_messages(path=conversation_path(conversation=conversation))
+
+
+def request_messages(*, path: list[Message]) -> list[dict[str, Any]]:
+    """``conversation_request_messages`` for a path already at hand (a new chat's first turn)."""
     messages: list[dict[str, Any]] = []
-    for message in conversation_path(conversation=conversation):
+    for message in path:
         if message.state == Message.State.STREAMING:
             continue
         content = list(message.content)
@@ -137,7 +142,9 @@ def conversation_request_messages(*, conversation: Conversation) -> list[dict[st
 # --- messages ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+# No savepoint: a send calls both inside its own transaction, where one would cost two more
+# statements, and an error here fails the whole send anyway.
+@transaction.atomic(savepoint=False)
 def message_append_user(*, conversation: Conversation, text: str) -> Message:
     """Store the user's message after the current leaf and make it the leaf; the first one names
     the conversation unless its owner renamed it."""
@@ -156,7 +163,7 @@ def message_append_user(*, conversation: Conversation, text: str) -> Message:
     return message
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def message_start_assistant(
     *, conversation: Conversation, parent: Message, provider_slug: str, model: str
 ) -> Message:
@@ -199,13 +206,19 @@ def automatic_title(text: str) -> str:
 
 def preferences_remember(*, user: AbstractBaseUser, settings_form: RequestSettingsForm) -> None:
     """Make the (valid) form's settings what the user's next "New chat" starts from."""
-    UserPreferences.objects.update_or_create(
+    # One INSERT … ON CONFLICT DO UPDATE: every send calls this, and update_or_create takes
+    # five statements (two savepoints, a locking read, the write).
+    preferences = UserPreferences(
         user=user,
-        defaults={
-            "provider": settings_form.provider.slug,
-            "api_key": settings_form.api_key,
-            "settings": settings_form.settings_json(),
-        },
+        provider=settings_form.provider.slug,
+        api_key=settings_form.api_key,
+        settings=settings_form.settings_json(),
+    )
+    UserPreferences.objects.bulk_create(
+        [preferences],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["provider", "api_key", "settings", "updated_at"],
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.views.decorators.debug import sensitive_variables
 
 from playground.accounts.crypto import SecretUnreadable
@@ -31,6 +31,7 @@ from playground.conversations.services import (
     message_append_user,
     message_start_assistant,
     preferences_remember,
+    request_messages,
 )
 from playground.streaming import fragments
 from playground.streaming.runner import GenerationSpec
@@ -99,9 +100,11 @@ def message_send(
                 provider_slug=settings_form.provider.slug,
                 model=settings_form.cleaned_data["model"],
             )
-            built = settings_form.build_body(
-                conversation_request_messages(conversation=conversation)
-            )
+            if created:  # its whole path is at hand: no need to read it back
+                history = request_messages(path=[question, answer])
+            else:
+                history = conversation_request_messages(conversation=conversation)
+            built = settings_form.build_body(history)
     except _Refused as refused:
         return replace(refused.refusal, settings_form=settings_form, compose_form=compose_form)
     except RequestInvalid as invalid:  # the history breaks a rule of this provider
@@ -206,8 +209,10 @@ def _locked_conversation(
 def _check_limits(
     *, user: AbstractBaseUser, conversation: Conversation | None, running: frozenset[int]
 ) -> None:
-    # Serialise this user's sends on PostgreSQL; SQLite's IMMEDIATE transactions already do.
-    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    # Serialise this user's sends on PostgreSQL; SQLite's IMMEDIATE transactions already do
+    # (there the locking read would be a plain one, a statement for nothing).
+    if connection.features.has_select_for_update:
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
     streaming = Message.objects.filter(conversation__user=user, state=Message.State.STREAMING)
     limit = settings.PLAYGROUND_MAX_CONCURRENT_GENERATIONS
     busy = list(streaming.values_list("conversation_id", flat=True))
