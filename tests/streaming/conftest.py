@@ -21,7 +21,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from playground.asgi import application
-from playground.conversations.models import Message
+from playground.conversations.models import Conversation, Message
 from playground.streaming.runner import generation_get, running_ids
 from tests.streaming.dom import Node, Page
 
@@ -62,6 +62,26 @@ async def _no_generation_outlives_its_test() -> AsyncIterator[None]:
         generation.stop()
     await asyncio.gather(*(g.task for g in generations), return_exceptions=True)
     await get_channel_layer().flush()
+
+
+async def answer_streaming_elsewhere(user: User, *, text: str, seq: int) -> Message:
+    """A conversation whose answer is `streaming` with ``text`` checkpointed at ``seq``, but whose
+    generation does not run in this process (another process's, or one that died)."""
+    conversation = await Conversation.objects.acreate(user=user)
+    question = await Message.objects.acreate(
+        conversation=conversation, role="user", content=[{"type": "text", "text": "Hi"}]
+    )
+    answer = await Message.objects.acreate(
+        conversation=conversation,
+        parent=question,
+        role="assistant",
+        state=Message.State.STREAMING,
+        content=[{"type": "text", "text": text}],
+        seq=seq,
+    )
+    conversation.current_leaf = answer
+    await conversation.asave()
+    return answer
 
 
 def compose(message: str, **settings: str) -> dict[str, Any]:

@@ -8,9 +8,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from playground.conversations.models import Conversation, Message
+from playground.conversations.models import Message
 from playground.streaming.store import STALE_AFTER_SECONDS
-from tests.streaming.conftest import compose, echo_words, open_tab, stored
+from tests.streaming.conftest import (
+    answer_streaming_elsewhere,
+    compose,
+    echo_words,
+    open_tab,
+    stored,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,28 +64,15 @@ async def test_an_answer_its_process_abandoned_becomes_interrupted_and_frees_its
     alice, settings
 ):
     settings.PLAYGROUND_MAX_CONCURRENT_GENERATIONS = 1
-    conversation = await Conversation.objects.acreate(user=alice)
-    question = await Message.objects.acreate(
-        conversation=conversation, role="user", content=[{"type": "text", "text": "Hi"}]
-    )
-    answer = await Message.objects.acreate(
-        conversation=conversation,
-        parent=question,
-        role="assistant",
-        state=Message.State.STREAMING,
-        content=[{"type": "text", "text": "Half an ans"}],
-        seq=9,
-    )
-    conversation.current_leaf = answer
-    await conversation.asave()
+    answer = await answer_streaming_elsewhere(alice, text="Half an ans", seq=9)
     long_ago = timezone.now() - timedelta(seconds=STALE_AFTER_SECONDS + 1)
     await Message.objects.filter(pk=answer.pk).aupdate(updated_at=long_ago)
 
-    tab = await open_tab(alice, f"/c/{conversation.pk}/")
+    tab = await open_tab(alice, f"/c/{answer.conversation_id}/")
     await tab.receive_until(lambda html: "state-interrupted" in html)
 
     assert (await stored(answer.pk)).state == Message.State.INTERRUPTED
     assert tab.page.text(f"m-{answer.pk}-b-0-body").strip() == "Half an ans"
     assert "Retry" in tab.page.text(f"m-{answer.pk}-footer")
-    await tab.send(compose("[[echo]] Next", conversation_id=str(conversation.pk)))
+    await tab.send(compose("[[echo]] Next", conversation_id=str(answer.conversation_id)))
     await tab.until_finished(await tab.receive_opening())

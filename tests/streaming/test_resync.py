@@ -6,10 +6,16 @@ from __future__ import annotations
 import pytest
 from channels.layers import get_channel_layer
 
-from playground.conversations.models import Conversation, Message
+from playground.conversations.models import Message
 from playground.streaming import fragments
 from playground.streaming.runner import FRAME_EVENT, conversation_group, generation_get
-from tests.streaming.conftest import compose, echo_words, open_tab, stored
+from tests.streaming.conftest import (
+    answer_streaming_elsewhere,
+    compose,
+    echo_words,
+    open_tab,
+    stored,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,29 +55,16 @@ async def test_a_viewer_of_an_answer_written_elsewhere_catches_up_from_its_check
     """No generation runs here: another process writes the answer, checkpoints it and sends its
     frames through the channel layer."""
     settings.PLAYGROUND_CHECKPOINT_SECONDS = 0.05
-    conversation = await Conversation.objects.acreate(user=alice)
-    question = await Message.objects.acreate(
-        conversation=conversation, role="user", content=[{"type": "text", "text": "Hi"}]
-    )
-    answer = await Message.objects.acreate(
-        conversation=conversation,
-        parent=question,
-        role="assistant",
-        state=Message.State.STREAMING,
-        content=[{"type": "text", "text": "one "}],
-        seq=3,
-    )
-    conversation.current_leaf = answer
-    await conversation.asave()
+    answer = await answer_streaming_elsewhere(alice, text="one ", seq=3)
 
-    tab = await open_tab(alice, f"/c/{conversation.pk}/")
+    tab = await open_tab(alice, f"/c/{answer.conversation_id}/")
     await tab.receive()  # the checkpoint, as a snapshot
     body = f"m-{answer.pk}-b-0-body"
     assert tab.page.text(body) == "one "
 
     async def frame(seq: int, text: str) -> None:
         await get_channel_layer().group_send(
-            conversation_group(conversation.pk),
+            conversation_group(answer.conversation_id),
             {
                 "type": FRAME_EVENT,
                 "message_id": answer.pk,

@@ -6,9 +6,15 @@ import asyncio
 
 import pytest
 
-from playground.conversations.models import Conversation, Message
+from playground.conversations.models import Message
 from playground.streaming.runner import generation_get
-from tests.streaming.conftest import compose, echo_words, open_tab, stored
+from tests.streaming.conftest import (
+    answer_streaming_elsewhere,
+    compose,
+    echo_words,
+    open_tab,
+    stored,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,22 +72,9 @@ async def test_bob_cannot_stop_alices_answer(alice, bob):
 
 async def test_stopping_an_answer_no_process_here_writes_marks_it_stopped_for_every_viewer(alice):
     """Its generation runs elsewhere (it notices at its next checkpoint) or nowhere any more."""
-    conversation = await Conversation.objects.acreate(user=alice)
-    question = await Message.objects.acreate(
-        conversation=conversation, role="user", content=[{"type": "text", "text": "Hi"}]
-    )
-    answer = await Message.objects.acreate(
-        conversation=conversation,
-        parent=question,
-        role="assistant",
-        state=Message.State.STREAMING,
-        content=[{"type": "text", "text": "So far"}],
-        seq=4,
-    )
-    conversation.current_leaf = answer
-    await conversation.asave()
-    tab = await open_tab(alice, f"/c/{conversation.pk}/")
-    other = await open_tab(alice, f"/c/{conversation.pk}/", client=tab.client)
+    answer = await answer_streaming_elsewhere(alice, text="So far", seq=4)
+    tab = await open_tab(alice, f"/c/{answer.conversation_id}/")
+    other = await open_tab(alice, f"/c/{answer.conversation_id}/", client=tab.client)
     await tab.receive()
     await other.receive()
 

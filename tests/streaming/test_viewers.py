@@ -9,8 +9,15 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from playground.asgi import application
-from playground.conversations.models import Conversation, Message
-from tests.streaming.conftest import compose, echo_words, open_tab, socket_headers, stored
+from playground.conversations.models import Message
+from tests.streaming.conftest import (
+    answer_streaming_elsewhere,
+    compose,
+    echo_words,
+    open_tab,
+    socket_headers,
+    stored,
+)
 from tests.streaming.dom import Page
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,30 +88,17 @@ async def test_a_new_chat_socket_that_reconnects_resyncs_the_answers_the_page_sh
 
 async def test_a_page_rendered_just_before_its_answer_ended_shows_the_end_on_connect(alice):
     """The last frame went out between the page's render and its socket joining the group."""
-    conversation = await Conversation.objects.acreate(user=alice)
-    question = await Message.objects.acreate(
-        conversation=conversation, role="user", content=[{"type": "text", "text": "Hi"}]
-    )
-    answer = await Message.objects.acreate(
-        conversation=conversation,
-        parent=question,
-        role="assistant",
-        state=Message.State.STREAMING,
-        content=[{"type": "text", "text": "Almost"}],
-        seq=5,
-    )
-    conversation.current_leaf = answer
-    await conversation.asave()
+    answer = await answer_streaming_elsewhere(alice, text="Almost", seq=5)
     client = Client()
     await sync_to_async(client.force_login)(alice)
-    page = Page((await sync_to_async(client.get)(f"/c/{conversation.pk}/")).content.decode())
+    page = Page((await sync_to_async(client.get)(f"/c/{answer.conversation_id}/")).content.decode())
     assert "state-streaming" in page.by_id(f"m-{answer.pk}").classes()
 
     await Message.objects.filter(pk=answer.pk).aupdate(
         state=Message.State.COMPLETE, content=[{"type": "text", "text": "Almost done."}], seq=9
     )
     socket = WebsocketCommunicator(
-        application, f"/ws/c/{conversation.pk}/", headers=socket_headers(client)
+        application, f"/ws/c/{answer.conversation_id}/", headers=socket_headers(client)
     )
     assert (await socket.connect())[0]
     page.apply(await socket.receive_from(timeout=5))
