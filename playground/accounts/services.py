@@ -24,7 +24,7 @@ from playground.accounts.providers import (
     provider_for_user,
 )
 from playground.accounts.ssrf import UnsafeEndpoint
-from playground.upstream import guard_provider, http_client
+from playground.upstream import guard_provider, http_client_for
 from playground.wire.client import check_key
 from playground.wire.providers import Provider
 
@@ -131,7 +131,7 @@ async def api_key_test(*, key: ApiKey) -> KeyTestResult:
         secret = api_key_reveal(key=key)
     except SecretUnreadable as error:
         return KeyTestResult("unreadable", f"Unreadable: {error}")
-    check = await check_key(http_client(), provider=provider, api_key=secret)
+    check = await check_key(http_client_for(provider), provider=provider, api_key=secret)
     await api_key_mark_used(key=key)
     template = _CHECK_WORDS.get(check.status, _CHECK_WORDS["error"])
     return KeyTestResult(check.status, _redact(template.format(detail=check.detail), secret))

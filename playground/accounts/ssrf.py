@@ -4,9 +4,11 @@ The host is resolved and refused if ANY of its addresses is loopback, private, l
 multicast, reserved, unspecified, shared (CGNAT 100.64/10), a cloud metadata address, or an IPv6
 form wrapping one of those (IPv4-mapped, 6to4, NAT64). Operators who run endpoints on their own
 network set ``PLAYGROUND_ALLOW_PRIVATE_ENDPOINTS=true``. The URL is checked when an endpoint is
-saved and again before every request, since DNS answers change. The client then resolves the name
-again to connect: a DNS server that answers differently within that instant (rebinding) is not
-caught here; redirects, the other way round the guard, are never followed.
+saved and again before every request, since DNS answers change, and once more where it matters
+most: the client that calls custom endpoints resolves the name itself when it connects and
+connects only to an address that passes (``playground.upstream``), so a DNS answer that changes
+between the check and the connection (rebinding) is refused too. Redirects, the other way round
+the guard, are never followed.
 """
 
 from __future__ import annotations
@@ -88,7 +90,8 @@ def _split(url: str) -> tuple[str, int]:
     return parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
-def _judge(host: str, infos: list[tuple]) -> None:
+def judge_addresses(host: str, infos: list[tuple]) -> None:
+    """Raise UnsafeEndpoint unless every address ``getaddrinfo`` gave for ``host`` is public."""
     if not infos:
         raise UnsafeEndpoint(f"The host {host} could not be resolved.")
     for info in infos:
@@ -110,7 +113,7 @@ def check_endpoint_url_sync(url: str, *, allow_private: bool) -> None:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise UnsafeEndpoint(f"The host {host} could not be resolved.") from None
-    _judge(host, infos)
+    judge_addresses(host, infos)
 
 
 async def check_endpoint_url(url: str, *, allow_private: bool) -> None:
@@ -123,4 +126,4 @@ async def check_endpoint_url(url: str, *, allow_private: bool) -> None:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise UnsafeEndpoint(f"The host {host} could not be resolved.") from None
-    _judge(host, infos)
+    judge_addresses(host, infos)

@@ -33,7 +33,7 @@ from playground.conversations.models import Message
 from playground.streaming import fragments
 from playground.streaming.live import OPENING_SEQ, LiveMessage
 from playground.streaming.store import HEARTBEAT_SECONDS, answer_finish, checkpoint_save
-from playground.upstream import guard_provider, http_client
+from playground.upstream import guard_provider, http_client_for
 from playground.wire.client import (
     KeepAlive,
     Retrying,
@@ -194,7 +194,7 @@ class Generation:
             return FoldResult(error=UpstreamError(None, "unsafe_endpoint", str(refusal)))
         retry = RetryPolicy(attempts=settings.PLAYGROUND_UPSTREAM_RETRIES + 1)
         async for item in stream_message(
-            http_client(),
+            http_client_for(self.spec.provider),
             provider=self.spec.provider,
             api_key=self.spec.api_key,
             body=self.spec.body,
