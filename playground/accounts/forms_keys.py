@@ -22,6 +22,10 @@ SECRET_MAX_LENGTH = 512
 RETYPE_SECRET = "Type the secret again: for your safety it is never sent back to the browser."  # noqa: S105
 
 
+def label_taken(label: str) -> str:
+    return f"Label: you already have a key labelled “{label}”; choose another label."
+
+
 class ApiKeyForm(forms.Form):
     label = forms.CharField(
         label="Label",
@@ -54,9 +58,7 @@ class ApiKeyForm(forms.Form):
     def clean_label(self) -> str:
         label = self.cleaned_data["label"].strip()
         if ApiKey.objects.filter(user=self.user, label=label).exists():
-            raise forms.ValidationError(
-                f"Label: you already have a key labelled “{label}”; choose another label."
-            )
+            raise forms.ValidationError(label_taken(label))
         return label
 
     @sensitive_variables("secret")

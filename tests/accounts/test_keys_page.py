@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models.signals import pre_save
+
 from playground.accounts.models import ApiKey
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -116,3 +118,29 @@ def test_deleting_with_htmx_confirms_in_the_browser_and_returns_the_panel(
     response = alice_client.post(f"/keys/{key.pk}/delete/", **HTMX)
     fragment = response.content.decode()
     assert "Deleted the key “Work key”." in fragment and "You have no keys yet." in fragment
+
+
+def test_a_label_saved_by_another_request_after_the_check_is_a_form_error_not_a_crash(
+    alice, alice_client, alices_secret, make_key
+):
+    """Two tabs saving the same label at once: the second one's check passed before the first
+    one's key existed; the database's unique constraint then decides, and the form says so."""
+
+    def the_other_tab_saves_first(sender, instance, **kwargs):
+        pre_save.disconnect(the_other_tab_saves_first, sender=ApiKey)
+        make_key(alice, label="Work key", secret="sk-other-tab-0123456789")
+
+    pre_save.connect(the_other_tab_saves_first, sender=ApiKey)
+    try:
+        response = alice_client.post(
+            "/keys/", {"label": "Work key", "provider": "deepseek", "secret": alices_secret}
+        )
+    finally:
+        pre_save.disconnect(the_other_tab_saves_first, sender=ApiKey)
+
+    assert response.status_code == 200
+    assert "you already have a key labelled “Work key”" in response.content.decode()
+    # Nothing of this request was saved. (The simulated other tab ran inside this request's
+    # transaction, so its key was rolled back with it; a real one would have committed on its own.)
+    assert not ApiKey.objects.filter(user=alice, last4=alices_secret[-4:]).exists()
+    assert alices_secret not in response.content.decode()

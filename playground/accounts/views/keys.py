@@ -9,12 +9,13 @@ from __future__ import annotations
 from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from playground.accounts.forms_keys import ApiKeyForm
+from playground.accounts.forms_keys import ApiKeyForm, label_taken
 from playground.accounts.models import ApiKey
 from playground.accounts.partials import render_page_or_fragment, wants_fragment
 from playground.accounts.providers import providers_for_user
@@ -45,12 +46,20 @@ def key_list(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = ApiKeyForm(data, user=request.user, providers=providers)
     if form.is_valid():
-        key = api_key_create(
-            user=request.user,
-            label=form.cleaned_data["label"],
-            provider_slug=form.cleaned_data["provider"],
-            secret=form.cleaned_data["secret"],
-        )
+        try:
+            with transaction.atomic():
+                key = api_key_create(
+                    user=request.user,
+                    label=form.cleaned_data["label"],
+                    provider_slug=form.cleaned_data["provider"],
+                    secret=form.cleaned_data["secret"],
+                )
+        except IntegrityError:
+            # Another request saved the same label after this form was checked.
+            form.add_error("label", label_taken(form.cleaned_data["label"]))
+            return render_page_or_fragment(
+                request, PAGE, _keys_context(request.user, form), fragment="keys-panel"
+            )
         notice = f"Saved the key “{key.label}” ({key.masked})."
         if not wants_fragment(request):
             messages.success(request, notice)
