@@ -63,6 +63,10 @@ def parse_models(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def name_taken(name: str) -> str:
+    return f"Name: you already have an endpoint named “{name}”."
+
+
 class EndpointForm(forms.Form):
     name = forms.CharField(
         label="Name",
@@ -118,7 +122,7 @@ class EndpointForm(forms.Form):
         if self.instance is not None:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError(f"Name: you already have an endpoint named “{name}”.")
+            raise forms.ValidationError(name_taken(name))
         return name
 
     def clean_base_url(self) -> str:

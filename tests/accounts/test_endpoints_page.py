@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from django.db.models.signals import pre_save
+
 from playground.accounts.forms_endpoints import deep_diff, deep_merge, parse_models
 from playground.accounts.models import ApiKey, CustomEndpoint
 from playground.wire.profiles import DEEPSEEK, EVOLINK, CompatibilityProfile, Support
@@ -159,3 +161,45 @@ def test_overrides_round_trip_through_merge_and_diff():
     base = DEEPSEEK.to_dict()
     overrides = {"fields": {"top_k": "rejected"}, "temperature_max": 1.0}
     assert deep_diff(base, deep_merge(base, overrides)) == overrides
+
+
+def another_tab_saves_first(user, name: str):
+    """A pre_save hook that saves an endpoint named ``name`` just before this request's save, as
+    another tab would after this request's form was checked (once)."""
+
+    def hook(sender, instance, **kwargs):
+        pre_save.disconnect(hook, sender=CustomEndpoint)
+        CustomEndpoint.objects.create(
+            user=user, name=name, base_url="https://93.184.215.14/other", auth_scheme="bearer"
+        )
+
+    pre_save.connect(hook, sender=CustomEndpoint)
+    return hook
+
+
+def test_a_name_saved_by_another_request_after_the_check_is_a_form_error(alice, alice_client):
+    hook = another_tab_saves_first(alice, "Corp proxy")
+    try:
+        response = alice_client.post("/endpoints/", endpoint_data())
+    finally:
+        pre_save.disconnect(hook, sender=CustomEndpoint)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "you already have an endpoint named “Corp proxy”" in page
+    assert "corp-large" in page  # what was typed is kept
+
+
+def test_renaming_to_a_name_saved_meanwhile_is_a_form_error(alice, alice_client):
+    alice_client.post("/endpoints/", endpoint_data(name="Old name"))
+    endpoint = CustomEndpoint.objects.get(user=alice)
+    hook = another_tab_saves_first(alice, "New name")
+    try:
+        response = alice_client.post(f"/endpoints/{endpoint.pk}/", endpoint_data(name="New name"))
+    finally:
+        pre_save.disconnect(hook, sender=CustomEndpoint)
+
+    assert response.status_code == 200
+    assert "you already have an endpoint named “New name”" in response.content.decode()
+    endpoint.refresh_from_db()
+    assert endpoint.name == "Old name"

@@ -6,12 +6,13 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from playground.accounts import services
-from playground.accounts.forms_endpoints import BASE_PROFILES, EndpointForm
+from playground.accounts.forms_endpoints import BASE_PROFILES, EndpointForm, name_taken
 from playground.accounts.models import CustomEndpoint
 from playground.accounts.partials import render_page_or_fragment, wants_fragment
 
@@ -39,7 +40,15 @@ def endpoint_list(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = EndpointForm(data, user=request.user)
     if form.is_valid():
-        endpoint = services.endpoint_create(user=request.user, **form.endpoint_fields())
+        try:
+            with transaction.atomic():
+                endpoint = services.endpoint_create(user=request.user, **form.endpoint_fields())
+        except IntegrityError:
+            # Another request saved the same name after this form was checked.
+            form.add_error("name", name_taken(form.cleaned_data["name"]))
+            return render_page_or_fragment(
+                request, PAGE, _endpoints_context(request.user, form), fragment="endpoints-panel"
+            )
         notice = f"Saved the endpoint “{endpoint.name}”. Add a key for it on the API keys page."
         if not wants_fragment(request):
             messages.success(request, notice)
@@ -59,9 +68,14 @@ def endpoint_edit(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = EndpointForm(data, user=request.user, instance=endpoint)
     if form.is_valid():
-        services.endpoint_update(endpoint=endpoint, **form.endpoint_fields())
-        messages.success(request, f"Saved the endpoint “{endpoint.name}”.")
-        return redirect("endpoints")
+        try:
+            with transaction.atomic():
+                services.endpoint_update(endpoint=endpoint, **form.endpoint_fields())
+        except IntegrityError:
+            form.add_error("name", name_taken(form.cleaned_data["name"]))
+        else:
+            messages.success(request, f"Saved the endpoint “{endpoint.name}”.")
+            return redirect("endpoints")
     context = {"endpoint": endpoint, "form": form, "base_profiles": _base_profiles_json()}
     return render(request, "accounts/endpoint_edit.html", context)
 
