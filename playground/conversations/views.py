@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from playground.accounts.partials import wants_fragment
 from playground.conversations import services
 from playground.conversations.forms import ComposeForm, RenameForm, RequestSettingsForm
-from playground.conversations.models import Conversation
+from playground.conversations.models import Conversation, Message
 from playground.conversations.presentation import message_context
 from playground.conversations.tool_templates import TEMPLATE_LABELS, TOOL_TEMPLATES
 
@@ -64,7 +64,7 @@ def _page(
         "path_messages": [message_context(message) for message in path],
         "settings_form": settings_form,
         "compose_form": ComposeForm(),
-        "ws_url": f"/ws/c/{conversation.pk}/" if conversation else "/ws/chat/",
+        "ws_url": _ws_url(conversation, path),
         "tool_templates": TOOL_TEMPLATES,
         "template_labels": TEMPLATE_LABELS,
     }
@@ -132,3 +132,11 @@ def conversation_delete(request: HttpRequest, conversation_id: int) -> HttpRespo
     if was_current:
         return HttpResponseClientRedirect(reverse("home"))
     return HttpResponse("")  # the sidebar entry is swapped for nothing
+
+
+def _ws_url(conversation: Conversation | None, path: list[Message]) -> str:
+    """The page's socket. ``after`` names the last message the page shows, so that the socket
+    adds what was sent (from another tab) between this render and its connection."""
+    if conversation is None:
+        return "/ws/chat/"
+    return f"/ws/c/{conversation.pk}/?after={max((m.pk for m in path), default=0)}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -37,6 +38,7 @@ from playground.streaming.runner import (
 )
 from playground.streaming.sending import Accepted, Refusal, message_retry, message_send
 from playground.streaming.store import (
+    StoredAnswer,
     aconversation_live_ids,
     astale_interrupt,
     astored_answer,
@@ -56,6 +58,10 @@ class ChatConsumer(AuthenticatedConsumer):
         # not, an accepted send has only the Message box's errors to clear.
         self.settings_errors_shown = False
         self.resyncs: dict[int, asyncio.Task[None]] = {}
+        # The last message the page showed when it was rendered (``?after=``); messages after
+        # it were sent, from another tab, before this socket joined: they are added, not swapped.
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        self.shown_up_to = _whole_number((query.get("after") or [None])[0])
         conversation_id = self.scope["url_route"]["kwargs"].get("conversation_id")
         if conversation_id is None:
             return
@@ -94,7 +100,8 @@ class ChatConsumer(AuthenticatedConsumer):
         await self.channel_layer.group_add(conversation_group(conversation_id), self.channel_name)
         if catch_up:
             for message_id in await aconversation_live_ids(conversation_id=conversation_id):
-                await self._resync(message_id, in_page=True)
+                in_page = self.shown_up_to is None or message_id <= self.shown_up_to
+                await self._resync(message_id, in_page=in_page)
 
     # --- from the browser ---
 
@@ -219,12 +226,22 @@ class ChatConsumer(AuthenticatedConsumer):
                 self._resync_later(message_id)
                 return
             article = fragments.message_html({**stored.context, "oob": in_page})
-            html = article if in_page else fragments.messages_append(article)
+            html = (
+                article if in_page else fragments.messages_append(self._question(stored) + article)
+            )
         await self.send(text_data=html)
         for frame in self.order.synced(message_id, seq, final=final):
             await self.send(text_data=frame)
         if self.order.waiting(message_id):
             self._resync_later(message_id)
+
+    def _question(self, stored: StoredAnswer) -> str:
+        """The user message an answer new to this page answers, if the page lacks it too."""
+        if stored.question_context is None:
+            return ""
+        if self.shown_up_to is not None and stored.question_id <= self.shown_up_to:
+            return ""
+        return fragments.message_html({**stored.question_context, "oob": False})
 
     def _resync_later(self, message_id: int) -> None:
         # Frames kept aside are newer than the checkpoint just shown: try again once the

@@ -32,6 +32,8 @@ class StoredAnswer:
     state: str
     seq: int
     context: dict[str, Any]
+    question_id: int | None = None  # the user message it answers
+    question_context: dict[str, Any] | None = None
 
 
 async def checkpoint_save(*, message_id: int, content: list[dict[str, Any]], seq: int) -> bool:
@@ -75,10 +77,23 @@ def conversation_live_ids(*, conversation_id: int) -> list[int]:
 
 def stored_answer(*, message_id: int, conversation_id: int) -> StoredAnswer | None:
     """The answer as stored, with its template context; None if it is not in that conversation."""
-    message = Message.objects.filter(pk=message_id, conversation_id=conversation_id).first()
+    message = (
+        Message.objects.select_related("parent")
+        .filter(pk=message_id, conversation_id=conversation_id)
+        .first()
+    )
     if message is None:
         return None
-    return StoredAnswer(state=message.state, seq=message.seq, context=message_context(message))
+    question = (
+        message.parent if message.parent and message.parent.role == Message.Role.USER else None
+    )
+    return StoredAnswer(
+        state=message.state,
+        seq=message.seq,
+        context=message_context(message),
+        question_id=question.pk if question else None,
+        question_context=message_context(question) if question else None,
+    )
 
 
 astale_interrupt = database_sync_to_async(stale_interrupt)

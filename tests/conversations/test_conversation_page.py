@@ -30,7 +30,9 @@ def test_the_page_shows_the_path_with_markdown_answers_and_escaped_questions(
     assert "12 in · 34 out tokens" in html and "end_turn" in html
     elements = parse(html)
     socket = next(e for e in elements if "ws-connect" in e.attrs)
-    assert socket.attrs["ws-connect"] == f"/ws/c/{conversation.pk}/"
+    # ``after``: the last message the page shows, so that the socket adds any sent meanwhile.
+    last_shown = conversation.current_leaf_id
+    assert socket.attrs["ws-connect"] == f"/ws/c/{conversation.pk}/?after={last_shown}"
     assert by_id(elements, "conversation-id").attrs["value"] == str(conversation.pk)
     assert by_id(elements, "chat-title").text == "Markdown"
 

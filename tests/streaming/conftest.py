@@ -159,10 +159,21 @@ async def open_tab(user: User, path: str = "/", *, client: Client | None = None)
     if client is None:
         client = Client()
         await sync_to_async(client.force_login)(user)
+    return await connect_tab(client, await load_page(client, path))
+
+
+async def load_page(client: Client, path: str) -> str:
     response = await sync_to_async(client.get)(path)
     assert response.status_code == 200, response
-    page = Page(response.content.decode())
-    ws_path = "/ws/chat/" if path == "/" else f"/ws{path}"
+    return response.content.decode()
+
+
+async def connect_tab(client: Client, html: str) -> Tab:
+    """Open the socket of a page already loaded, at the address its ``ws-connect`` names."""
+    page = Page(html)
+    ws_path = next(
+        node.attrs["ws-connect"] for node in page.root.walk() if "ws-connect" in node.attrs
+    )
     socket = WebsocketCommunicator(application, ws_path, headers=socket_headers(client))
     connected, _ = await socket.connect()
     assert connected, f"the socket at {ws_path} was refused"

@@ -13,7 +13,9 @@ from playground.conversations.models import Message
 from tests.streaming.conftest import (
     answer_streaming_elsewhere,
     compose,
+    connect_tab,
     echo_words,
+    load_page,
     open_tab,
     socket_headers,
     stored,
@@ -106,3 +108,29 @@ async def test_a_page_rendered_just_before_its_answer_ended_shows_the_end_on_con
 
     assert "state-complete" in page.by_id(f"m-{answer.pk}").classes()
     assert page.text(f"m-{answer.pk}-b-0-body").strip() == "Almost done."
+
+
+async def test_an_answer_sent_from_another_tab_while_this_page_loaded_is_added_on_connect(alice):
+    """The page was rendered before the other tab's send, its socket joined after: the question
+    and the answer so far are added (not swapped into elements the page lacks), then the rest."""
+    one = await open_tab(alice)
+    await one.send(compose("[[echo]] First question"))
+    first_answer = await one.receive_opening()
+    await one.until_finished(first_answer)
+    conversation_id = (await stored(first_answer)).conversation_id
+    html = await load_page(one.client, f"/c/{conversation_id}/")
+
+    text = echo_words(400)
+    await one.send(compose(f"[[echo]] [[speed:1500]] {text}", conversation_id=str(conversation_id)))
+    answer_id = await one.receive_opening()
+    body = f"m-{answer_id}-b-0-body"
+    await one.receive_until(lambda html: len(one.page.text(body).split()) > 50)
+    late = await connect_tab(one.client, html)
+    await late.receive_until(lambda html: f'hx-get="/m/{answer_id}/"' in html)
+
+    assert late.page.missing_targets == []
+    assert late.page.text(body) == text, "the answer so far, then every delta once"
+    await late.run_loads()
+    articles = late.page.articles()
+    assert len(articles) == 4, "two questions and two answers, none twice"
+    assert text in articles[2].text(), "the second question, added with its answer"
