@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import anthropic
 
 from playground.simulator.process import RunningSimulator
+from tests.compose import compose
 
 THROUGHPUT_TOKENS = 20_000
 THROUGHPUT_REPEATS = 3
@@ -29,24 +30,6 @@ _WORD = re.compile(r"\bw\d+\b")
 _OPENING = 'hx-swap-oob="beforeend:#messages"'
 _ANSWER_ID = re.compile(r'<article id="m-(\d+)" class="message message-assistant')
 
-# The compose form as the page's websocket sends it (htmx ``ws-send``), but for the message.
-_SETTINGS = {
-    "provider": "simulator",
-    "api_key": "",
-    "model": MODEL,
-    "system": "",
-    "max_tokens": "32000",
-    "temperature": "",
-    "top_p": "",
-    "top_k": "",
-    "thinking": "disabled",
-    "effort": "",
-    "tools": "",
-    "tool_choice": "auto",
-    "tool_name": "",
-    "conversation_id": "",
-}
-
 
 def words(count: int) -> str:
     return " ".join(f"w{n}" for n in range(count))
@@ -58,7 +41,7 @@ def prompt(count: int, speed: int | None) -> str:
 
 def send_data(text: str) -> dict[str, Any]:
     """What the page sends over its websocket for Send with ``text`` in the Message box."""
-    return {**_SETTINGS, "message": text, "HEADERS": {"HX-Request": "true"}}
+    return compose(text, model=MODEL, max_tokens="32000")
 
 
 # --- the relay, as a browser sees it ----------------------------------------------------------

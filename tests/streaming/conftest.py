@@ -25,23 +25,6 @@ from playground.conversations.models import Conversation, Message
 from playground.streaming.runner import generation_get, running_ids
 from tests.streaming.dom import Node, Page
 
-SETTINGS = {
-    "provider": "simulator",
-    "api_key": "",
-    "model": "deepseek-v4-flash",
-    "system": "",
-    "max_tokens": "8192",
-    "temperature": "",
-    "top_p": "",
-    "top_k": "",
-    "thinking": "disabled",
-    "effort": "",
-    "tools": "",
-    "tool_choice": "auto",
-    "tool_name": "",
-    "conversation_id": "",
-}
-
 
 @pytest.fixture(autouse=True)
 def _streaming_settings(settings, simulator) -> None:
@@ -82,11 +65,6 @@ async def answer_streaming_elsewhere(user: User, *, text: str, seq: int) -> Mess
     conversation.current_leaf = answer
     await conversation.asave()
     return answer
-
-
-def compose(message: str, **settings: str) -> dict[str, Any]:
-    """What the page's compose form sends over the websocket (htmx ``ws-send``)."""
-    return {**SETTINGS, **settings, "message": message, "HEADERS": {"HX-Request": "true"}}
 
 
 class Tab:

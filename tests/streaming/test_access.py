@@ -10,7 +10,8 @@ from channels.testing import WebsocketCommunicator
 from playground.asgi import application
 from playground.conversations.models import Conversation, Message
 from playground.streaming.consumers import CLOSE_NOT_FOUND
-from tests.streaming.conftest import compose, open_tab, socket_headers
+from tests.compose import compose
+from tests.streaming.conftest import open_tab, socket_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,7 +14,8 @@ from asgiref.sync import sync_to_async
 from django.db import connection
 
 from playground.conversations.models import Message
-from tests.streaming.conftest import compose, echo_words, open_tab, stored
+from tests.compose import compose
+from tests.streaming.conftest import echo_words, open_tab, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from playground.conversations.models import Message
-from tests.streaming.conftest import compose, echo_words, open_tab, stored
+from tests.compose import compose
+from tests.streaming.conftest import echo_words, open_tab, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

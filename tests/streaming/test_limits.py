@@ -10,13 +10,8 @@ from django.utils import timezone
 
 from playground.conversations.models import Message
 from playground.streaming.store import STALE_AFTER_SECONDS
-from tests.streaming.conftest import (
-    answer_streaming_elsewhere,
-    compose,
-    echo_words,
-    open_tab,
-    stored,
-)
+from tests.compose import compose
+from tests.streaming.conftest import answer_streaming_elsewhere, echo_words, open_tab, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

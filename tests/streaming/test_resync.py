@@ -9,13 +9,8 @@ from channels.layers import get_channel_layer
 from playground.conversations.models import Message
 from playground.streaming import fragments
 from playground.streaming.runner import FRAME_EVENT, conversation_group, generation_get
-from tests.streaming.conftest import (
-    answer_streaming_elsewhere,
-    compose,
-    echo_words,
-    open_tab,
-    stored,
-)
+from tests.compose import compose
+from tests.streaming.conftest import answer_streaming_elsewhere, echo_words, open_tab, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from playground.conversations.models import Conversation, Message
-from tests.streaming.conftest import compose, open_tab, stored
+from tests.compose import compose
+from tests.streaming.conftest import open_tab, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

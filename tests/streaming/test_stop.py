@@ -8,13 +8,8 @@ import pytest
 
 from playground.conversations.models import Message
 from playground.streaming.runner import generation_get
-from tests.streaming.conftest import (
-    answer_streaming_elsewhere,
-    compose,
-    echo_words,
-    open_tab,
-    stored,
-)
+from tests.compose import compose
+from tests.streaming.conftest import answer_streaming_elsewhere, echo_words, open_tab, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from playground.conversations.models import Conversation, Message
-from tests.streaming.conftest import compose, echo_words, open_tab, stored
+from tests.compose import compose
+from tests.streaming.conftest import echo_words, open_tab, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

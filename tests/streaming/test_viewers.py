@@ -10,9 +10,9 @@ from django.test import Client
 
 from playground.asgi import application
 from playground.conversations.models import Message
+from tests.compose import compose
 from tests.streaming.conftest import (
     answer_streaming_elsewhere,
-    compose,
     connect_tab,
     echo_words,
     load_page,
