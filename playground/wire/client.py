@@ -14,6 +14,7 @@ import asyncio
 import json
 import random
 from collections.abc import AsyncIterator, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
@@ -118,13 +119,7 @@ async def stream_message(
         received = False
         error: UpstreamError | None = None
         try:
-            async with http.stream(
-                "POST",
-                provider.messages_url(),
-                content=payload,
-                headers=headers,
-                follow_redirects=False,
-            ) as response:
+            async with _post(http, provider, payload, headers) as response:
                 if response.status_code != 200:
                     error = await _error_of(response, api_key)
                 elif not _is_event_stream(response):
@@ -178,13 +173,7 @@ async def create_message(
     while True:
         attempt += 1
         try:
-            async with http.stream(
-                "POST",
-                provider.messages_url(),
-                content=payload,
-                headers=headers,
-                follow_redirects=False,
-            ) as response:
+            async with _post(http, provider, payload, headers) as response:
                 if response.status_code == 200:
                     answer = await _read_limited(response, limit=_MESSAGE_BODY_LIMIT)
                     return _result_of_json(answer, api_key)
@@ -225,6 +214,15 @@ async def check_key(
     if error.type in (CONNECTION_ERROR, TIMEOUT_ERROR):
         return KeyCheck("unreachable", detail)
     return KeyCheck("error", detail)
+
+
+def _post(
+    http: httpx.AsyncClient, provider: Provider, payload: bytes, headers: dict[str, str]
+) -> AbstractAsyncContextManager[httpx.Response]:
+    """The request to ``/v1/messages``: its body read as it arrives, redirects never followed."""
+    return http.stream(
+        "POST", provider.messages_url(), content=payload, headers=headers, follow_redirects=False
+    )
 
 
 def _check_detail(error: UpstreamError) -> str:
