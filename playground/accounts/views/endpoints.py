@@ -46,17 +46,15 @@ def endpoint_list(request: HttpRequest) -> HttpResponse:
         except IntegrityError:
             # Another request saved the same name after this form was checked.
             form.add_error("name", name_taken(form.cleaned_data["name"]))
-            return render_page_or_fragment(
-                request, PAGE, _endpoints_context(request.user, form), fragment="endpoints-panel"
+        else:
+            notice = f"Saved the endpoint “{endpoint.name}”. Add a key for it on the API keys page."
+            if not wants_fragment(request):
+                messages.success(request, notice)
+                return redirect("endpoints")
+            form = EndpointForm(user=request.user)
+            return render(
+                request, f"{PAGE}#endpoints-panel", _endpoints_context(request.user, form, notice)
             )
-        notice = f"Saved the endpoint “{endpoint.name}”. Add a key for it on the API keys page."
-        if not wants_fragment(request):
-            messages.success(request, notice)
-            return redirect("endpoints")
-        form = EndpointForm(user=request.user)
-        return render(
-            request, f"{PAGE}#endpoints-panel", _endpoints_context(request.user, form, notice)
-        )
     return render_page_or_fragment(
         request, PAGE, _endpoints_context(request.user, form), fragment="endpoints-panel"
     )

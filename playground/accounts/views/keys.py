@@ -57,15 +57,13 @@ def key_list(request: HttpRequest) -> HttpResponse:
         except IntegrityError:
             # Another request saved the same label after this form was checked.
             form.add_error("label", label_taken(form.cleaned_data["label"]))
-            return render_page_or_fragment(
-                request, PAGE, _keys_context(request.user, form), fragment="keys-panel"
-            )
-        notice = f"Saved the key “{key.label}” ({key.masked})."
-        if not wants_fragment(request):
-            messages.success(request, notice)
-            return redirect("keys")
-        form = ApiKeyForm(user=request.user, providers=providers)
-        return render(request, f"{PAGE}#keys-panel", _keys_context(request.user, form, notice))
+        else:
+            notice = f"Saved the key “{key.label}” ({key.masked})."
+            if not wants_fragment(request):
+                messages.success(request, notice)
+                return redirect("keys")
+            form = ApiKeyForm(user=request.user, providers=providers)
+            return render(request, f"{PAGE}#keys-panel", _keys_context(request.user, form, notice))
     return render_page_or_fragment(
         request, PAGE, _keys_context(request.user, form), fragment="keys-panel"
     )
