@@ -9,6 +9,7 @@ interrupted, which is what viewers see and what frees its place under the per-us
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -29,6 +30,7 @@ RECENTLY_ENDED_SECONDS = 10.0
 class StoredAnswer:
     """What the database knows of an answer: its state, its checkpointed frame, its context."""
 
+    conversation_id: int
     state: str
     seq: int
     context: dict[str, Any]
@@ -75,11 +77,12 @@ def conversation_live_ids(*, conversation_id: int) -> list[int]:
     return list(live.values_list("pk", flat=True))
 
 
-def stored_answer(*, message_id: int, conversation_id: int) -> StoredAnswer | None:
-    """The answer as stored, with its template context; None if it is not in that conversation."""
+def stored_answer(*, message_id: int, conversation_ids: Collection[int]) -> StoredAnswer | None:
+    """The answer as stored, with its template context; None if it is in none of those
+    conversations (the ones the asking socket watches)."""
     message = (
         Message.objects.select_related("parent")
-        .filter(pk=message_id, conversation_id=conversation_id)
+        .filter(pk=message_id, conversation_id__in=list(conversation_ids))
         .first()
     )
     if message is None:
@@ -88,6 +91,7 @@ def stored_answer(*, message_id: int, conversation_id: int) -> StoredAnswer | No
         message.parent if message.parent and message.parent.role == Message.Role.USER else None
     )
     return StoredAnswer(
+        conversation_id=message.conversation_id,
         state=message.state,
         seq=message.seq,
         context=message_context(message),
