@@ -17,6 +17,7 @@ from playground.env import (
     env_bool,
     env_float,
     env_int,
+    env_json,
     env_list,
     env_secret,
     env_str,
@@ -234,6 +235,16 @@ PLAYGROUND_SIMULATOR_RETRY_AFTER_SECONDS = env_int("PLAYGROUND_SIMULATOR_RETRY_A
 
 # The operator's cap on max_tokens, whatever a provider allows (thinking counts toward it).
 PLAYGROUND_MAX_TOKENS_CAP = env_int("PLAYGROUND_MAX_TOKENS_CAP", 384_000)
+
+# Prices for the cost estimate shown on each answer, in US dollars per million tokens, by model
+# name (see playground.conversations.pricing). The defaults are DeepSeek's published prices for
+# the V4 models (api-docs.deepseek.com, "Models & Pricing"); an operator replaces or extends the
+# table with a JSON object in PLAYGROUND_PRICES, e.g. {"my-model": {"input": 1, "output": 2}}.
+PLAYGROUND_PRICES = {
+    "deepseek-v4-flash": {"input": "0.14", "cache_read": "0.0028", "output": "0.28"},
+    "deepseek-v4-pro": {"input": "0.435", "cache_read": "0.003625", "output": "0.87"},
+    **env_json("PLAYGROUND_PRICES", {}),
+}
 
 # --- Streaming ------------------------------------------------------------------------------
 
