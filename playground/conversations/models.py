@@ -90,6 +90,12 @@ class Message(models.Model):
     output_tokens_per_second = models.FloatField(null=True, blank=True)
     # The last stream frame folded into ``content`` when it was saved (checkpoints included).
     seq = models.PositiveIntegerField(default=0)
+    # How the stream went, for the inspector: event counts by type and the moments that matter
+    # (first thinking and text token, thinking duration), written with the final state.
+    timeline = models.JSONField(null=True, blank=True)
+    # The serving process that runs the generation writing this answer (while it streams), so
+    # that the same process, restarted, can mark what it left behind as interrupted.
+    runner = models.CharField(max_length=128, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
