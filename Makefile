@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	PLAYGROUND_SIMULATOR_BASE_URL=$${PLAYGROUND_SIMULATOR_BASE_URL:-http://$(HOST):$(PORT)/simulator} \
-		$(BIN)/daphne -b $(HOST) -p $(PORT) playground.asgi:application
+		$(BIN)/python -m playground.serve -b $(HOST) -p $(PORT) playground.asgi:application
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

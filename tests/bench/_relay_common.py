@@ -52,7 +52,8 @@ class RelayRun:
     sent_at: float = 0.0
     done_at: float = 0.0
     answer_id: int = 0
-    socket_bytes: int = 0
+    socket_bytes: int = 0  # websocket message payloads, as the page's script gets them
+    wire_bytes: int | None = None  # the same messages as framed on the wire (compressed), if known
     frames: int = 0  # frames of the answer between the opening and the last
     first_delta_at: float | None = None
     last_delta_at: float = 0.0

@@ -1,5 +1,6 @@
-"""The relay as deployed: the app served by Daphne in a subprocess (``daphne -b 127.0.0.1
-playground.asgi:application``, the in-memory channel layer, SQLite in a temporary data dir),
+"""The relay as deployed: the app served by Daphne in a subprocess (``python -m playground.serve
+-b 127.0.0.1 playground.asgi:application``, as ``make run`` serves it: Daphne with websocket
+compression; the in-memory channel layer, SQLite in a temporary data dir),
 the browsers in the benchmark process over real websockets on loopback.
 
 Users are created in the app's database with ``manage.py shell`` before Daphne starts, and sign
@@ -23,7 +24,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 import httpx
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
 
 from playground.simulator.process import PROJECT_DIR, RunningSimulator
@@ -94,7 +95,10 @@ class ServedApp:
         log_path = self.data_dir / "daphne.log"
         with log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), APPLICATION],
+                [
+                    *(sys.executable, "-m", "playground.serve"),
+                    *("-b", "127.0.0.1", "-p", str(port), APPLICATION),
+                ],
                 cwd=PROJECT_DIR,
                 env=self.env,
                 stdout=log,
@@ -157,7 +161,10 @@ class ServedBrowser:
             additional_headers={"Cookie": cookie},
             max_size=None,
             open_timeout=60,
+            create_connection=CountingConnection,
         ) as websocket:
+            assert isinstance(websocket, CountingConnection)
+            handshake_bytes = websocket.received_bytes
             run = RelayRun()
             run.sent_at = time.perf_counter()
             await websocket.send(json.dumps(send_data(text)))
@@ -165,10 +172,22 @@ class ServedBrowser:
                 frame = await asyncio.wait_for(websocket.recv(), 120)
                 if run.take(str(frame), time.perf_counter()):
                     break
+            run.wire_bytes = websocket.received_bytes - handshake_bytes
         page = await self.client.get(f"/m/{run.answer_id}/", headers={"HX-Request": "true"})
         assert page.status_code == 200, f"fetching the finished answer: {page.status_code}"
         run.fetch_bytes = len(page.content)
         return run
+
+
+class CountingConnection(ClientConnection):
+    """A websocket client counting the bytes it receives as they come off the socket: frames as
+    sent on the wire, compressed when the server accepted permessage-deflate (as browsers ask)."""
+
+    received_bytes = 0
+
+    def data_received(self, data: bytes) -> None:
+        self.received_bytes += len(data)
+        super().data_received(data)
 
 
 def _free_port() -> int:

@@ -20,10 +20,12 @@ the same bytes and the browser can tell which token each frame brought.
   once); completion time (Send to last frame) / the ideal 5 s; how late each token arrives
   against the ideal schedule (calibrated on each stream's earliest token), relay vs direct, whose
   difference at p99 is the delay the relay adds; frames per second per stream.
-- cost: websocket payload bytes / the final HTML of the exchange (the question and the answer as
-  the page finally shows them); the finished answer is fetched once over HTTP, which is reported
-  apart; database writes per answer (counted by SQLite triggers on the message table); RSS per
-  active stream.
+- cost: websocket bytes on the wire / the final HTML of the exchange (the question and the answer
+  as the page finally shows them). The served app compresses websocket messages (permessage-
+  deflate, as browsers ask); the client counts the frames' bytes as they come off the socket, and
+  the uncompressed payloads are printed beside them. The finished answer is fetched once over
+  HTTP, which is reported apart; database writes per answer (counted by SQLite triggers on the
+  message table); RSS per active stream.
 """
 
 from __future__ import annotations
@@ -183,14 +185,27 @@ def cost(app: App, measured: dict[str, list[RelayRun]], out: Any) -> None:
         fetch_bytes = sum(r.fetch_bytes for r in runs)
         final_bytes = fetch_bytes + sum(stored[r.answer_id].question_html_bytes for r in runs)
         writes = [stored[r.answer_id].writes for r in runs]
-        ratio = socket_bytes / final_bytes
+        payload_ratio = socket_bytes / final_bytes
+        if all(r.wire_bytes is not None for r in runs):
+            wire_bytes = sum(r.wire_bytes or 0 for r in runs)
+            ratio = wire_bytes / final_bytes
+            bytes_figure = (
+                f"websocket on the wire (permessage-deflate) {wire_bytes / len(runs):,.0f} B per "
+                f"answer / final HTML {final_bytes / len(runs):,.0f} B = {ratio:.2f} "
+                f"({verdict(ratio, GOALS['bytes'])}); uncompressed payloads "
+                f"{socket_bytes / len(runs):,.0f} B = {payload_ratio:.2f}"
+            )
+        else:
+            bytes_figure = (
+                f"websocket payloads (uncompressed: no wire in-process) "
+                f"{socket_bytes / len(runs):,.0f} B per answer / final HTML "
+                f"{final_bytes / len(runs):,.0f} B = {payload_ratio:.2f}"
+            )
         out.write(
-            f"cost [{app.name}], {label}: websocket {socket_bytes / len(runs):,.0f} B per answer "
-            f"/ final HTML {final_bytes / len(runs):,.0f} B = {ratio:.2f} "
-            f"({verdict(ratio, GOALS['bytes'])}); plus the finished answer fetched once over "
-            f"HTTP: {fetch_bytes / len(runs):,.0f} B (not counted in the ratio; with it "
-            f"{(socket_bytes + fetch_bytes) / final_bytes:.2f}); database writes to the "
-            f"answer's row: {statistics.mean(writes):.1f} per answer (max {max(writes)})\n"
+            f"cost [{app.name}], {label}: {bytes_figure}; plus the finished answer fetched once "
+            f"over HTTP: {fetch_bytes / len(runs):,.0f} B (not counted in the ratio; with it "
+            f"{(socket_bytes + fetch_bytes) / final_bytes:.2f} uncompressed); database writes to "
+            f"the answer's row: {statistics.mean(writes):.1f} per answer (max {max(writes)})\n"
         )
     out.flush()
 

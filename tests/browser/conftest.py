@@ -57,7 +57,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, simulator) -> Iterator[st
             [
                 sys.executable,
                 "-m",
-                "daphne",
+                "playground.serve",  # what `make run` serves: Daphne with websocket compression
                 "-e",
                 "tcp:port=0:interface=127.0.0.1",
                 "playground.asgi:application",
