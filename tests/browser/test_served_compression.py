@@ -73,9 +73,7 @@ def streamed_words(frames: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("compression", ["deflate", None])
-async def test_a_streamed_answer_arrives_whole_with_or_without_compression(
-    live_app, compression
-):
+async def test_a_streamed_answer_arrives_whole_with_or_without_compression(live_app, compression):
     extensions, frames, wire = await stream_one_answer(
         live_app, f"compress-{compression}", compression
     )
