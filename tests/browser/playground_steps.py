@@ -1,8 +1,10 @@
-"""Steps the playground's browser tests share: a fresh signed-in user, sending a message."""
+"""Steps the playground's browser tests share: a fresh signed-in user, sending a message, finding
+the messages and waiting for an answer to finish."""
 
 from __future__ import annotations
 
 import itertools
+import re
 
 from playwright.sync_api import Page, expect
 
@@ -31,3 +33,16 @@ def answer(page: Page, index: int = -1):
     """The assistant's answer (the last by default)."""
     answers = page.locator("article.message-assistant")
     return answers.last if index == -1 else answers.nth(index)
+
+
+def finished(page: Page, index: int = -1):
+    """The answer, once it has completed (the last by default)."""
+    reply = answer(page, index)
+    expect(reply).to_have_class(re.compile(r"state-complete"), timeout=20_000)
+    return reply
+
+
+def question(page: Page, index: int = -1):
+    """The user's message (the last by default)."""
+    questions = page.locator("article.message-user")
+    return questions.last if index == -1 else questions.nth(index)

@@ -3,9 +3,9 @@
 Every top-level element of a message is an out-of-band swap: by its own id (``outerHTML``) when
 it has no ``hx-swap-oob``, else as the attribute says (``beforeend:SEL``, ``afterbegin:SEL``,
 ``outerHTML``, ``delete:SEL``); for ``beforeend``/``afterbegin`` the element's children are
-inserted, not the element. Selectors are ``#id`` and ``#id ~ .class``, all the frames use. Text is
-kept decoded, so a test reads exactly what a person would see. Elements with ``hx-trigger="load"``
-are remembered, so a test can make the request htmx would make.
+inserted, not the element. Selectors are ``#id``, ``#id ~ .class`` and lists of them, all the
+frames use. Text is kept decoded, so a test reads exactly what a person would see. Elements with
+``hx-trigger="load"`` are remembered, so a test can make the request htmx would make.
 """
 
 from __future__ import annotations
@@ -116,6 +116,11 @@ class Page:
                 self._swap(style, target, element)
 
     def _select(self, selector: str) -> list[Node]:
+        if "," in selector:  # a selector list: every element any of them finds, once
+            found: list[Node] = []
+            for part in selector.split(","):
+                found += [n for n in self._select(part.strip()) if n not in found]
+            return found
         head, _, sibling_class = (part.strip() for part in selector.partition("~"))
         assert head.startswith("#"), f"unsupported selector {selector!r}"
         target = self.by_id(head[1:])
