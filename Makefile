@@ -10,12 +10,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint format bench clean
+.PHONY: help install run run-cluster test test-sqlite test-postgres lint format bench clean
 
 help:
 	@echo "make install  create .venv with Python >= 3.12 and install Playground"
 	@echo "make run      migrate and serve on http://$(HOST):$(PORT)/ (SQLite, Simulator)"
-	@echo "make test     run the test suite"
+	@echo "make run-cluster  PostgreSQL, Redis and two Daphne processes behind a load balancer"
+	@echo "              on http://127.0.0.1:8000/ (Ctrl+C stops all)"
+	@echo "make test     run the test suite on SQLite, then on PostgreSQL if it is installed"
+	@echo "make test-sqlite / make test-postgres  the suite on one database"
 	@echo "make lint     ruff check and format check"
 	@echo "make bench    print the benchmarks' figures"
 
@@ -29,7 +32,7 @@ $(STAMP): pyproject.toml
 		"$$python" -m venv $(VENV) || exit 1; \
 	fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,scale]'
 	@touch $(STAMP)
 
 run: install
@@ -37,8 +40,22 @@ run: install
 	PLAYGROUND_SIMULATOR_BASE_URL=$${PLAYGROUND_SIMULATOR_BASE_URL:-http://$(HOST):$(PORT)/simulator} \
 		$(BIN)/python -m playground.serve -b $(HOST) -p $(PORT) playground.asgi:application
 
+run-cluster: install
+	$(BIN)/python -m playground.cluster
+
+# The suite on SQLite, then on a temporary PostgreSQL when its programs are installed (a line
+# says so when they are not). DATABASE_URL and REDIS_URL from the shell are left out of both.
+SUITE := env -u DATABASE_URL -u REDIS_URL
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(SUITE) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(SUITE) $(BIN)/python -m playground.cluster.with_postgres --if-available -- \
+		$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-sqlite: install
+	$(SUITE) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	$(SUITE) $(BIN)/python -m playground.cluster.with_postgres -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

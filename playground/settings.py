@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "playground.simulator",
     "playground.accounts",
     "playground.conversations",
+    "playground.compare",
+    "playground.sharing",
+    "playground.cluster",
 ]
 
 MIDDLEWARE = [
@@ -123,7 +126,12 @@ if _redis_url:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [_redis_url]},
+            # redis-py 8 gives up reading after 5 s by default, which ends channels_redis's
+            # blocking 5 s reads (django/channels_redis#422); and its pools refuse a command past
+            # 100 connections at once, fewer than a process relaying a hundred answers uses.
+            "CONFIG": {
+                "hosts": [{"address": _redis_url, "socket_timeout": 30, "max_connections": 2000}]
+            },
         }
     }
     CACHES = {
@@ -246,6 +254,12 @@ PLAYGROUND_PRICES = {
     **env_json("PLAYGROUND_PRICES", {}),
 }
 
+# --- Sharing, export and import --------------------------------------------------------------
+
+# The largest conversation file "Import" reads; a bigger upload is refused with a clear message
+# before it is parsed (Django spools request bodies to disk, so it never sits in memory whole).
+PLAYGROUND_IMPORT_MAX_BYTES = env_int("PLAYGROUND_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+
 # --- Streaming ------------------------------------------------------------------------------
 
 # Answers one user may have streaming at once, across all processes; more gets a clear refusal.
@@ -254,3 +268,19 @@ PLAYGROUND_MAX_CONCURRENT_GENERATIONS = env_int("PLAYGROUND_MAX_CONCURRENT_GENER
 PLAYGROUND_CHECKPOINT_SECONDS = env_float("PLAYGROUND_CHECKPOINT_SECONDS", 1.0)
 # Deltas arriving within this many milliseconds go to viewers as one frame (the first at once).
 PLAYGROUND_COALESCE_MS = env_int("PLAYGROUND_COALESCE_MS", 25)
+
+# --- Scale-out ------------------------------------------------------------------------------
+
+# This process's name among the playground's processes (see playground/cluster/identity.py):
+# by default its host and the addresses Daphne listens on, the same after a restart.
+PLAYGROUND_PROCESS_NAME = env_str("PLAYGROUND_PROCESS_NAME", "")
+# A streaming answer is saved at least this often, which tells other processes it is alive; each
+# serving process sweeps this often for answers nobody has saved for STALE_AFTER seconds (their
+# process went away) and marks them interrupted.
+PLAYGROUND_HEARTBEAT_SECONDS = env_float("PLAYGROUND_HEARTBEAT_SECONDS", 5.0)
+PLAYGROUND_STALE_AFTER_SECONDS = env_float("PLAYGROUND_STALE_AFTER_SECONDS", 30.0)
+if PLAYGROUND_STALE_AFTER_SECONDS <= 2 * PLAYGROUND_HEARTBEAT_SECONDS:
+    raise ImproperlyConfiguredEnv(
+        "PLAYGROUND_STALE_AFTER_SECONDS must be more than twice PLAYGROUND_HEARTBEAT_SECONDS, "
+        "or answers still streaming would be taken for abandoned"
+    )

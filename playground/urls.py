@@ -7,6 +7,9 @@ from playground import views
 urlpatterns = [
     path("", include("playground.conversations.urls")),
     path("", include("playground.streaming.urls")),
+    path("", include("playground.compare.urls")),
+    path("", include("playground.conversations.urls_transfer")),
+    path("", include("playground.sharing.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("", include("playground.accounts.urls")),
 ]

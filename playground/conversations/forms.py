@@ -288,9 +288,12 @@ class ComposeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Ask anything. Ctrl+Enter sends."}),
     )
 
-    def __init__(self, data: Any = None) -> None:
+    def __init__(self, data: Any = None, *, required: bool = True) -> None:
+        """``required`` False: the text is optional (it follows tool results, or there is no
+        new question at all when an answer is regenerated)."""
         super().__init__(data, label_suffix="")
         field = self.fields["message"]
+        field.required = required
         field.error_messages["required"] = "Message: write something to send."
         field.error_messages["max_length"] = (
             "Message must be at most %(limit_value)s characters (it has %(show_value)s)."

@@ -7,6 +7,9 @@ as Channels requires (``database_sync_to_async``).
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
@@ -15,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 
+from playground.cluster.identity import process_name
 from playground.conversations.models import Conversation, Message, UserPreferences
 
 if TYPE_CHECKING:
@@ -86,8 +90,9 @@ def conversation_search(
     *, user: AbstractBaseUser, query: str = "", limit: int = SIDEBAR_LIMIT
 ) -> list[Conversation]:
     """``user``'s conversations, newest first; with a query, those whose title or message text
-    contains it (case-insensitive)."""
-    conversations = Conversation.objects.filter(user=user)
+    contains it (case-insensitive). A compare lane's conversation shows only once it is
+    continued in the playground."""
+    conversations = Conversation.objects.filter(user=user, compare_lane__isnull=True)
     query = query.strip()
     if query:
         in_text = Q()
@@ -104,7 +109,19 @@ def conversation_path(*, conversation: Conversation) -> list[Message]:
     """The messages shown and sent: from the root down to the conversation's current leaf."""
     if conversation.current_leaf_id is None:
         return []
-    by_id = {message.pk: message for message in conversation.messages.all()}
+    return _path_to_leaf(conversation, {m.pk: m for m in conversation.messages.all()})
+
+
+def conversation_shown(*, conversation: Conversation) -> tuple[list[Message], dict[int, Branch]]:
+    """The path, and where each of its messages that has siblings stands among them."""
+    messages = list(conversation.messages.all())
+    path = _path_to_leaf(conversation, {m.pk: m for m in messages})
+    on_path = {m.pk for m in path}
+    branches = {k: v for k, v in branches_of(messages).items() if k in on_path}
+    return path, branches
+
+
+def _path_to_leaf(conversation: Conversation, by_id: dict[int, Message]) -> list[Message]:
     path = []
     message = by_id.get(conversation.current_leaf_id)
     while message is not None:
@@ -148,16 +165,27 @@ def request_messages(*, path: list[Message]) -> list[dict[str, Any]]:
 def message_append_user(*, conversation: Conversation, text: str) -> Message:
     """Store the user's message after the current leaf and make it the leaf; the first one names
     the conversation unless its owner renamed it."""
-    message = Message.objects.create(
+    return message_add_user(
         conversation=conversation,
         parent_id=conversation.current_leaf_id,
-        role=Message.Role.USER,
         content=[{"type": "text", "text": text}],
+    )
+
+
+@transaction.atomic(savepoint=False)
+def message_add_user(
+    *, conversation: Conversation, parent_id: int | None, content: list[dict[str, Any]]
+) -> Message:
+    """Store a user turn under ``parent_id`` (the current leaf, or an edited message's parent:
+    a new branch) and make it the leaf; the first one names the conversation unless its owner
+    renamed it."""
+    message = Message.objects.create(
+        conversation=conversation, parent_id=parent_id, role=Message.Role.USER, content=content
     )
     conversation.current_leaf = message
     fields = ["current_leaf", "updated_at"]
     if conversation.title_is_auto and not conversation.title:
-        conversation.title = automatic_title(text)
+        conversation.title = automatic_title(message_text(content))
         fields.append("title")
     conversation.save(update_fields=fields)
     return message
@@ -176,10 +204,71 @@ def message_start_assistant(
         state=Message.State.STREAMING,
         provider=provider_slug,
         model=model,
+        runner=process_name(),  # the generation runs where the answer is created
     )
     conversation.current_leaf = message
     conversation.save(update_fields=["current_leaf", "updated_at"])
     return message
+
+
+# --- branches -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Where a message stands among its siblings (the same parent): ``index`` of ``count``, from
+    1, oldest first, and the siblings before and after it."""
+
+    index: int
+    count: int
+    previous_id: int | None
+    next_id: int | None
+
+
+def branches_of(messages: Iterable[Message]) -> dict[int, Branch]:
+    """Message id -> its place among its siblings, for every message that has siblings."""
+    siblings: dict[int | None, list[Message]] = defaultdict(list)
+    for message in messages:
+        siblings[message.parent_id].append(message)
+    places: dict[int, Branch] = {}
+    for group in siblings.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda m: (m.created_at, m.pk))
+        for position, message in enumerate(group):
+            places[message.pk] = Branch(
+                index=position + 1,
+                count=len(group),
+                previous_id=group[position - 1].pk if position else None,
+                next_id=group[position + 1].pk if position + 1 < len(group) else None,
+            )
+    return places
+
+
+def message_branch(*, message: Message) -> Branch | None:
+    """``message``'s place among its siblings; None when it has none."""
+    siblings = Message.objects.filter(
+        conversation_id=message.conversation_id, parent_id=message.parent_id
+    ).only("pk", "parent_id", "created_at")
+    return branches_of(siblings).get(message.pk)
+
+
+def conversation_switch_branch(*, conversation: Conversation, message: Message) -> Message:
+    """Show the branch that goes through ``message``: the leaf becomes the newest message under
+    it (the newest of a subtree is always a leaf, since answers come after their questions),
+    that is the branch last worked on there. The new leaf."""
+    children: dict[int | None, list[Message]] = defaultdict(list)
+    for candidate in conversation.messages.only("pk", "parent_id", "created_at"):
+        children[candidate.parent_id].append(candidate)
+    newest, stack = message, [message]
+    while stack:
+        for child in children.get(stack.pop().pk, []):
+            if (child.created_at, child.pk) > (newest.created_at, newest.pk):
+                newest = child
+            stack.append(child)
+    conversation.current_leaf_id = newest.pk
+    conversation.save(update_fields=["current_leaf", "updated_at"])
+    return newest
 
 
 def message_text(content: list[dict[str, Any]] | str) -> str:
@@ -230,5 +319,6 @@ aconversation_update_settings = database_sync_to_async(conversation_update_setti
 aconversation_path = database_sync_to_async(conversation_path)
 aconversation_request_messages = database_sync_to_async(conversation_request_messages)
 amessage_append_user = database_sync_to_async(message_append_user)
+amessage_add_user = database_sync_to_async(message_add_user)
 amessage_start_assistant = database_sync_to_async(message_start_assistant)
 apreferences_remember = database_sync_to_async(preferences_remember)

@@ -18,7 +18,7 @@ from playground.accounts.partials import wants_fragment
 from playground.conversations import services
 from playground.conversations.forms import ComposeForm, RenameForm, RequestSettingsForm
 from playground.conversations.models import Conversation, Message
-from playground.conversations.presentation import message_context
+from playground.conversations.presentation import shown_conversation
 from playground.conversations.tool_templates import TEMPLATE_LABELS, TOOL_TEMPLATES
 
 PAGE = "conversations/page.html"
@@ -57,11 +57,12 @@ def _page(
     }
     if wants_fragment(request):
         return render(request, f"{PAGE}#sidebar-list", sidebar)
-    path = services.conversation_path(conversation=conversation) if conversation else []
+    path, contexts, tool_calls = shown_conversation(conversation)
     context = {
         **sidebar,
         "conversation": conversation,
-        "path_messages": [message_context(message) for message in path],
+        "path_messages": contexts,
+        "tool_calls": tool_calls,
         "settings_form": settings_form,
         "compose_form": ComposeForm(),
         "ws_url": _ws_url(conversation, path),

@@ -4,8 +4,9 @@
 ``/ws/chat/`` is a new chat until its first message creates the conversation. Showing the live
 answers (catch-up, frames in order, resyncs) is ``watching.WatchingConsumer``'s; this socket adds
 what the owner may ask. The browser sends the compose form as JSON (htmx ``ws-send``), with
-``action`` "send" (the default), "stop" or "retry" (with ``message_id``), or "resync"
-(``message_ids``); ``ChatConsumer.actions`` maps each to its handler.
+``action`` "send" (the default), "stop", "retry", "edit" (with the edited text as ``message``) or
+"regenerate" (each with ``message_id``), or "resync" (``message_ids``); ``ChatConsumer.actions``
+maps each to its handler.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any, ClassVar
 
 from channels.db import database_sync_to_async
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.utils import timezone
 
 from playground.accounts.consumers import AuthenticatedConsumer
+from playground.cluster.stopping import answer_stop_elsewhere
 from playground.conversations.forms import ComposeForm
 from playground.conversations.models import Conversation, Message
 from playground.streaming import fragments
@@ -26,7 +27,6 @@ from playground.streaming.runner import generation_start, generation_stop, runni
 from playground.streaming.sending import Accepted, Refusal, message_retry, message_send
 from playground.streaming.watching import (
     WatchingConsumer,
-    broadcast_refresh,
     whole_number,
     whole_numbers,
 )
@@ -98,6 +98,34 @@ class ChatConsumer(WatchingConsumer, AuthenticatedConsumer):
         self.settings_errors_shown = False
         await self.send(text_data=reply)
 
+    async def _branch(self, data: dict[str, Any], *, edit: bool) -> None:
+        """Edit a question (``edit``) or regenerate an answer: a new branch from there, sent
+        with the settings the page shows."""
+        message_id = whole_number(data.get("message_id"))
+        if message_id is None or self.conversation_id is None:
+            return
+        outcome, reply = await _sent(
+            user=self.user,
+            conversation_id=self.conversation_id,
+            data=data,
+            running=running_ids(),
+            clear_settings=self.settings_errors_shown,
+            edit_of=message_id if edit else None,
+            regenerate_of=None if edit else message_id,
+        )
+        if isinstance(outcome, Refusal):
+            await self._refuse(outcome, reply)
+            return
+        generation_start(outcome.spec)
+        self.settings_errors_shown = False
+        await self.send(text_data=reply)
+
+    async def _edit(self, data: dict[str, Any]) -> None:
+        await self._branch(data, edit=True)
+
+    async def _regenerate(self, data: dict[str, Any]) -> None:
+        await self._branch(data, edit=False)
+
     async def _refuse(self, refusal: Refusal, reply: str) -> None:
         if refusal.settings_form is not None:
             self.settings_errors_shown = True
@@ -110,12 +138,8 @@ class ChatConsumer(WatchingConsumer, AuthenticatedConsumer):
         if self.local_generation(message_id) is not None:
             generation_stop(message_id)
             return
-        # Written by another process (it notices at its next checkpoint), or by none any more.
-        answers = Message.objects.filter(
-            pk=message_id, conversation_id=self.conversation_id, state=Message.State.STREAMING
-        )
-        if await answers.aupdate(state=Message.State.STOPPED, updated_at=timezone.now()):
-            await broadcast_refresh(conversation_id=self.conversation_id, message_id=message_id)
+        # Written by another process (told through the channel layer), or by none any more.
+        await answer_stop_elsewhere(message_id=message_id, conversation_id=self.conversation_id)
 
     async def _resync_requested(self, data: dict[str, Any]) -> None:
         """The page reconnected: show each of these answers (of the user's) as it is now."""
@@ -150,6 +174,8 @@ class ChatConsumer(WatchingConsumer, AuthenticatedConsumer):
         "send": _send_message,
         "stop": _stop,
         "retry": _retry,
+        "edit": _edit,
+        "regenerate": _regenerate,
         "resync": _resync_requested,
     }
 
@@ -164,10 +190,23 @@ def _sent(
     data: dict[str, Any],
     running: frozenset[int],
     clear_settings: bool,
+    edit_of: int | None = None,
+    regenerate_of: int | None = None,
 ) -> tuple[Accepted | Refusal, str]:
-    outcome = message_send(user=user, conversation_id=conversation_id, data=data, running=running)
+    outcome = message_send(
+        user=user,
+        conversation_id=conversation_id,
+        data=data,
+        running=running,
+        edit_of=edit_of,
+        regenerate_of=regenerate_of,
+    )
+    # An edited message's errors go under its own box, not under the Message box.
+    box = f"edit-{edit_of}" if edit_of is not None else "message"
     if isinstance(outcome, Refusal):
-        return outcome, _refusal_html(outcome)
+        return outcome, _refusal_html(outcome, box=box)
+    if edit_of is not None or regenerate_of is not None:
+        return outcome, _branched_html(outcome, clear_settings=clear_settings)
     return outcome, _accepted_html(outcome, clear_settings=clear_settings)
 
 
@@ -181,21 +220,26 @@ def _retried(
     return outcome, _refusal_html(outcome) if isinstance(outcome, Refusal) else ""
 
 
-def _refusal_html(refusal: Refusal) -> str:
-    """The forms' errors where they belong; a refusal in words goes under the Message box."""
+def _refusal_html(refusal: Refusal, *, box: str = "message") -> str:
+    """The forms' errors where they belong; a refusal in words goes under the Message box (or
+    the edited message's box), unanswered tool calls under the Result boxes."""
     words = [refusal.message] if refusal.message else []
-    if refusal.compose_form is not None and words:
-        refusal.compose_form.add_error("message", refusal.message)
+    compose_form = refusal.compose_form
+    if compose_form is not None and words:
+        compose_form.add_error("message", refusal.message)
         words = []
+    if compose_form is not None and box != "message":
+        words, compose_form = list(compose_form.errors.get("message", [])), None
     html = ""
     if refusal.settings_form is not None:
         html = fragments.form_feedback(
             settings_form=refusal.settings_form,
-            compose_form=refusal.compose_form,
+            compose_form=compose_form,
             extra_errors=refusal.extra_errors,
         )
-    if words:
-        html += fragments.message_errors(words)
+    if words or box != "message":
+        html += fragments.message_errors(words, name=box)
+    html += fragments.message_errors(refusal.tool_errors, name="tool_results")
     return html
 
 
@@ -211,9 +255,17 @@ def _accepted_html(accepted: Accepted, *, clear_settings: bool) -> str:
         )
     else:
         html = fragments.message_errors([])
-    html += fragments.message_box()
+    html += fragments.message_box() + fragments.tool_results(calls=[])
     if accepted.created:
         html += fragments.conversation_started(conversation=accepted.conversation)
+    return html
+
+
+def _branched_html(accepted: Accepted, *, clear_settings: bool) -> str:
+    """Errors emptied; the Message box keeps what it holds (the edit was in its own box)."""
+    html = fragments.message_errors([])
+    if clear_settings:
+        html += fragments.form_feedback(settings_form=accepted.settings_form, compose_form=None)
     return html
 
 

@@ -14,6 +14,7 @@ from django.utils.html import escape, format_html
 
 from playground.conversations.forms import ComposeForm, RequestSettingsForm
 from playground.conversations.models import Conversation
+from playground.conversations.tool_loop import ToolCall
 
 MESSAGE_TEMPLATE = "conversations/_message.html"
 BLOCK_TEMPLATE = "conversations/_block.html"
@@ -35,11 +36,10 @@ def messages_append(inner_html: str) -> str:
 
 
 def message_removal(*, message_id: int) -> str:
-    """Remove a message and every message shown after it (a retry replaces that branch)."""
-    return (
-        f'<span hx-swap-oob="delete:#m-{message_id} ~ .message"></span>'
-        f'<span hx-swap-oob="delete:#m-{message_id}"></span>'
-    )
+    """Remove a message and every message shown after it (a retry, a regenerated answer or an
+    edited question replaces that branch). One selector list, never empty while the message is
+    there: htmx reports a swap whose selector finds nothing (the last message has no followers)."""
+    return f'<span hx-swap-oob="delete:#m-{message_id}, #m-{message_id} ~ .message"></span>'
 
 
 def final_fetch(*, message_id: int) -> str:
@@ -88,11 +88,17 @@ def form_feedback(
     )
 
 
-def message_errors(errors: list[str]) -> str:
-    """Only the Message box's error container (a refusal that is not about the settings)."""
+def message_errors(errors: list[str], *, name: str = "message") -> str:
+    """Only the Message box's error container (a refusal that is not about the settings), or
+    the one of the box named ``name`` (an edited message's, the tool results')."""
     return render_to_string(
-        "conversations/_field_errors.html", {"name": "message", "errors": errors, "oob": True}
+        "conversations/_field_errors.html", {"name": name, "errors": errors, "oob": True}
     )
+
+
+def tool_results(*, calls: list[ToolCall]) -> str:
+    """The compose area's Result boxes for the tool calls waiting (emptied when none waits)."""
+    return render_to_string("conversations/_tool_results.html", {"tool_calls": calls, "oob": True})
 
 
 def message_box() -> str:

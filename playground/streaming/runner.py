@@ -29,10 +29,13 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from playground.accounts.ssrf import UnsafeEndpoint
+from playground.conversations.inspector import masked_headers
 from playground.conversations.models import Message
+from playground.conversations.pricing import cost_estimate
 from playground.streaming import fragments
 from playground.streaming.live import OPENING_SEQ, LiveMessage
 from playground.streaming.store import HEARTBEAT_SECONDS, answer_finish, checkpoint_save
+from playground.streaming.timeline import StreamTimeline
 from playground.upstream import guard_provider, http_client_for
 from playground.wire.client import (
     KeepAlive,
@@ -140,6 +143,7 @@ class Generation:
         self._started = time.monotonic()
         self._last_write = self._started
         self._first_token: float | None = None
+        self.timeline = StreamTimeline(started=self._started)
         self._written = False  # the final write is done
         self._layer = get_channel_layer()
         self._group = conversation_group(spec.conversation_id)
@@ -208,6 +212,7 @@ class Generation:
     def _take(self, item: StreamEvent | KeepAlive | Retrying) -> None:
         changed = False
         if isinstance(item, StreamEvent):
+            self.timeline.event(item.type, item.data)
             self.folder.feed(item.type, item.data)
             # Shown only what the folder keeps (nothing before message_start or after an error),
             # so that a checkpoint holds exactly what the frames showed.
@@ -217,8 +222,10 @@ class Generation:
                 self._first_token = time.monotonic()
                 self.live.set_status("")
         elif isinstance(item, KeepAlive):
+            self.timeline.keepalives += 1
             changed = not self.folder.started and self.live.set_status(QUEUED)
         else:
+            self.timeline.retries += 1
             changed = self.live.set_status(_retry_words(item))
         if changed:
             self._wake.set()
@@ -348,6 +355,11 @@ class Generation:
             "duration_ms": _ms(end - self._started),
             "output_tokens_per_second": rate,
             "seq": self.live.seq + 1,
+            "timeline": self.timeline.as_json(
+                request_headers=masked_headers(
+                    provider=self.spec.provider, api_key=self.spec.api_key
+                )
+            ),
         }
 
 
@@ -376,6 +388,7 @@ def _footer_context(message_id: int, fields: dict[str, Any]) -> dict[str, Any]:
         "message_id": message_id,
         "role": "assistant",
         "status": "",
+        "cost": cost_estimate(model=fields["model"], usage=fields["usage"]),
         **{
             name: fields[name]
             for name in (

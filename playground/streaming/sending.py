@@ -28,10 +28,16 @@ from playground.conversations.services import (
     conversation_create,
     conversation_request_messages,
     conversation_update_settings,
-    message_append_user,
+    message_add_user,
+    message_branch,
     message_start_assistant,
     preferences_remember,
     request_messages,
+)
+from playground.conversations.tool_loop import (
+    answers_tools,
+    pending_tool_calls,
+    tool_results_turn,
 )
 from playground.streaming import fragments
 from playground.streaming.runner import GenerationSpec
@@ -49,6 +55,7 @@ class Refusal:
     compose_form: ComposeForm | None = None
     message: str = ""
     extra_errors: list[str] = field(default_factory=list)  # the history breaks a rule
+    tool_errors: list[str] = field(default_factory=list)  # a tool call left unanswered
 
 
 @dataclass(frozen=True)
@@ -72,14 +79,24 @@ def message_send(
     conversation_id: int | None,
     data: Mapping[str, Any],
     running: frozenset[int],
+    edit_of: int | None = None,
+    regenerate_of: int | None = None,
 ) -> Accepted | Refusal:
     """Validate ``data`` (the compose form as the browser sent it), store the user's message and
     the empty answer, and describe the generation to start. ``conversation_id`` None starts a new
-    chat; ``running`` are the answers this process is writing (never taken for stale)."""
+    chat; ``running`` are the answers this process is writing (never taken for stale).
+
+    When the conversation's leaf waits for tool results, the user's turn is those results (from
+    the page's Result boxes) and then the Message box's text, if any. ``edit_of`` (a user message)
+    makes the new message its sibling, a new branch; ``regenerate_of`` (an answer) stores no
+    user message and answers the same question again as a sibling. Either takes the place of
+    the branch it leaves on the page."""
     settings_form = RequestSettingsForm(data=data, user=user)
-    compose_form = ComposeForm(data={"message": data.get("message")})
+    text_required = regenerate_of is None and not answers_tools(data)
+    compose_form = ComposeForm(data={"message": data.get("message")}, required=text_required)
     if not (settings_form.is_valid() & compose_form.is_valid()):
         return Refusal(settings_form=settings_form, compose_form=compose_form)
+    text = compose_form.cleaned_data["message"]
     try:
         secret = _reveal(settings_form)
         with transaction.atomic():
@@ -90,9 +107,12 @@ def message_send(
                 conversation = conversation_create(user=user, settings_form=settings_form)
             else:
                 conversation_update_settings(conversation=conversation, settings_form=settings_form)
+            replaced = _branch_point(
+                conversation=conversation, edit_of=edit_of, regenerate_of=regenerate_of
+            )
             preferences_remember(user=user, settings_form=settings_form)
-            question = message_append_user(
-                conversation=conversation, text=compose_form.cleaned_data["message"]
+            question, question_html = _question(
+                conversation=conversation, replaced=replaced, text=text, data=data
             )
             answer = message_start_assistant(
                 conversation=conversation,
@@ -120,11 +140,62 @@ def message_send(
         api_key=secret,
         body=built.body,
         warnings=built.warnings,
-        before_html=fragments.message_html({**message_context(question), "oob": False}),
+        before_html=question_html,
+        replaces_message_id=replaced.pk if replaced is not None else None,
     )
     return Accepted(
         conversation=conversation, created=created, spec=spec, settings_form=settings_form
     )
+
+
+def _branch_point(
+    *, conversation: Conversation, edit_of: int | None, regenerate_of: int | None
+) -> Message | None:
+    """The message an edit or a regeneration branches away from (None for a plain send)."""
+    if edit_of is None and regenerate_of is None:
+        return None
+    role = Message.Role.USER if edit_of is not None else Message.Role.ASSISTANT
+    replaced = conversation.messages.filter(pk=edit_of or regenerate_of, role=role).first()
+    if replaced is None or (regenerate_of is not None and replaced.parent_id is None):
+        what = "message to edit" if edit_of is not None else "answer to regenerate"
+        raise _Refused(Refusal(message=f"That {what} is no longer in this conversation."))
+    return replaced
+
+
+def _question(
+    *, conversation: Conversation, replaced: Message | None, text: str, data: Mapping[str, Any]
+) -> tuple[Message, str]:
+    """The user message the new answer answers, and its HTML if it is new to the page."""
+    if replaced is not None and replaced.role == Message.Role.ASSISTANT:
+        return replaced.parent, ""  # a regeneration answers the same question again
+    if replaced is not None:  # an edit: a sibling of the edited message
+        question = message_add_user(
+            conversation=conversation,
+            parent_id=replaced.parent_id,
+            content=[{"type": "text", "text": text}],
+        )
+        branch = message_branch(message=question)
+        return question, fragments.message_html(
+            {**message_context(question, branch=branch), "oob": False}
+        )
+    calls = pending_tool_calls(conversation.current_leaf) if conversation.current_leaf_id else []
+    if calls:
+        content, errors = tool_results_turn(calls=calls, data=data, text=text)
+        if errors:
+            raise _Refused(Refusal(tool_errors=errors))
+    elif answers_tools(data):
+        raise _Refused(
+            Refusal(
+                message="The tool calls these results answer are no longer waiting (the "
+                "conversation changed in another tab): reload the page. Your message is kept."
+            )
+        )
+    else:
+        content = [{"type": "text", "text": text}]
+    question = message_add_user(
+        conversation=conversation, parent_id=conversation.current_leaf_id, content=content
+    )
+    return question, fragments.message_html({**message_context(question), "oob": False})
 
 
 @sensitive_variables("secret")

@@ -5,6 +5,8 @@ at least every ``HEARTBEAT_SECONDS`` (so that ``updated_at`` proves it is alive)
 if the answer is still streaming; then its final state once. An answer left ``streaming`` by a
 process that went away stops being refreshed: after ``STALE_AFTER_SECONDS`` it counts as
 interrupted, which is what viewers see and what frees its place under the per-user limit.
+Each serving process also sweeps for such answers every heartbeat, and at its start marks those
+its own previous life left behind (``playground.cluster.duties``). Both intervals are settings.
 """
 
 from __future__ import annotations
@@ -15,14 +17,15 @@ from datetime import timedelta
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from playground.conversations.models import Message
+from playground.conversations.models import Conversation, Message
 from playground.conversations.presentation import message_context
 
-HEARTBEAT_SECONDS = 5.0
-STALE_AFTER_SECONDS = 30.0
+HEARTBEAT_SECONDS = settings.PLAYGROUND_HEARTBEAT_SECONDS
+STALE_AFTER_SECONDS = settings.PLAYGROUND_STALE_AFTER_SECONDS
 RECENTLY_ENDED_SECONDS = 10.0
 
 
@@ -67,14 +70,71 @@ def stale_interrupt(messages: QuerySet[Message], *, running: frozenset[int]) -> 
     return ids
 
 
+def stale_sweep(*, running: frozenset[int]) -> list[tuple[int, int]]:
+    """``stale_interrupt`` over every answer: the (answer, conversation) ids it interrupted."""
+    streaming = Message.objects.filter(state=Message.State.STREAMING)
+    return _interrupted_with_conversations(stale_interrupt(streaming, running=running))
+
+
+def orphans_interrupt(*, runner: str, running: frozenset[int]) -> list[tuple[int, int]]:
+    """Mark as interrupted the answers a process named ``runner`` left streaming in an earlier
+    life (``running``: the ones this life already writes); the (answer, conversation) ids."""
+    orphans = Message.objects.filter(state=Message.State.STREAMING, runner=runner)
+    ids = list(orphans.exclude(pk__in=running).values_list("pk", flat=True))
+    if ids:
+        Message.objects.filter(pk__in=ids, state=Message.State.STREAMING).update(
+            state=Message.State.INTERRUPTED, updated_at=timezone.now()
+        )
+    return _interrupted_with_conversations(ids)
+
+
+def _interrupted_with_conversations(ids: list[int]) -> list[tuple[int, int]]:
+    interrupted = Message.objects.filter(pk__in=ids, state=Message.State.INTERRUPTED)
+    return list(interrupted.values_list("pk", "conversation_id"))
+
+
+async def streaming_runner(*, message_id: int, conversation_id: int) -> str | None:
+    """The process that writes this answer ("" if unknown); None if it is not streaming."""
+    answers = Message.objects.filter(
+        pk=message_id, conversation_id=conversation_id, state=Message.State.STREAMING
+    )
+    return await answers.values_list("runner", flat=True).afirst()
+
+
+async def answer_mark_stopped(*, message_id: int, conversation_id: int) -> bool:
+    """Stop a streaming answer in the database only (its generation, if any is left, notices at
+    its next checkpoint); False if it was no longer streaming."""
+    answers = Message.objects.filter(
+        pk=message_id, conversation_id=conversation_id, state=Message.State.STREAMING
+    )
+    return bool(await answers.aupdate(state=Message.State.STOPPED, updated_at=timezone.now()))
+
+
 def conversation_live_ids(*, conversation_id: int) -> list[int]:
     """Answers a page just rendered may show wrongly: those still streaming, and those that ended
     in the last ``RECENTLY_ENDED_SECONDS`` (maybe after the page was rendered, before its socket
-    joined the conversation's group, so that their last frame never reached it)."""
+    joined the conversation's group, so that their last frame never reached it). Only those on
+    the branch the page shows: an answer just regenerated or edited away is not on the page."""
     recently = timezone.now() - timedelta(seconds=RECENTLY_ENDED_SECONDS)
     answers = Message.objects.filter(conversation_id=conversation_id, role=Message.Role.ASSISTANT)
     live = answers.filter(Q(state=Message.State.STREAMING) | Q(updated_at__gte=recently))
-    return list(live.values_list("pk", flat=True))
+    live_ids = list(live.values_list("pk", flat=True))
+    if not live_ids:
+        return live_ids
+    shown = _current_path_ids(conversation_id)
+    return [pk for pk in live_ids if pk in shown]
+
+
+def _current_path_ids(conversation_id: int) -> set[int]:
+    leaf = Conversation.objects.filter(pk=conversation_id).values_list("current_leaf_id", flat=True)
+    parents = dict(
+        Message.objects.filter(conversation_id=conversation_id).values_list("pk", "parent_id")
+    )
+    path, message_id = set(), leaf.first()
+    while message_id is not None and message_id not in path:
+        path.add(message_id)
+        message_id = parents.get(message_id)
+    return path
 
 
 def stored_answer(*, message_id: int, conversation_ids: Collection[int]) -> StoredAnswer | None:
@@ -101,5 +161,7 @@ def stored_answer(*, message_id: int, conversation_ids: Collection[int]) -> Stor
 
 
 astale_interrupt = database_sync_to_async(stale_interrupt)
+astale_sweep = database_sync_to_async(stale_sweep)
+aorphans_interrupt = database_sync_to_async(orphans_interrupt)
 aconversation_live_ids = database_sync_to_async(conversation_live_ids)
 astored_answer = database_sync_to_async(stored_answer)

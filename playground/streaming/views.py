@@ -1,21 +1,30 @@
 """One answer rendered as the page renders it, for the browser to fetch once it has finished.
 
 The last frame of a generation asks for this instead of carrying the finished answer's markdown
-over the websocket, so that each answer's text crosses the socket once (as escaped deltas).
+over the websocket, so that each answer's text crosses the socket once (as escaped deltas). The
+answer comes with its place among its siblings (a regenerated answer shows "2 / 2"), and, when it
+is the conversation's last message, the compose area's boxes for the tool calls it waits on.
 """
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from playground.conversations.models import Message
 from playground.conversations.presentation import message_context
+from playground.conversations.services import message_branch
+from playground.conversations.tool_loop import pending_tool_calls
+from playground.streaming import fragments
 from playground.streaming.fragments import MESSAGE_TEMPLATE
 
 
 def _get_message_for_user(request: HttpRequest, message_id: int) -> Message:
-    message = Message.objects.filter(pk=message_id, conversation__user=request.user).first()
+    message = (
+        Message.objects.select_related("conversation")
+        .filter(pk=message_id, conversation__user=request.user)
+        .first()
+    )
     if message is None:
         raise Http404("No such message.")
     return message
@@ -26,4 +35,8 @@ def message_fragment(request: HttpRequest, message_id: int) -> HttpResponse:
     message = _get_message_for_user(request, message_id)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    return render(request, MESSAGE_TEMPLATE, message_context(message))
+    context = message_context(message, branch=message_branch(message=message))
+    html = render_to_string(MESSAGE_TEMPLATE, context, request=request)
+    if message.conversation.current_leaf_id == message.pk:
+        html += fragments.tool_results(calls=pending_tool_calls(message))
+    return HttpResponse(html)

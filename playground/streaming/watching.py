@@ -107,7 +107,7 @@ class WatchingConsumer(AsyncWebsocketConsumer):
             message_id, event["seq"], event["html"], final=event.get("final", False)
         )
         for html in ready:
-            await self.send(text_data=html)
+            await self.send_frame(html, message_id=message_id)
         if gap:
             await self.resync(message_id, in_page=in_page)
 
@@ -137,11 +137,16 @@ class WatchingConsumer(AsyncWebsocketConsumer):
             html = (
                 article if in_page else fragments.messages_append(self._question(stored) + article)
             )
-        await self.send(text_data=html)
+        await self.send_frame(html, message_id=message_id)
         for frame in self.order.synced(message_id, seq, final=final):
-            await self.send(text_data=frame)
+            await self.send_frame(frame, message_id=message_id)
         if self.order.waiting(message_id):
             self._resync_later(message_id)
+
+    async def send_frame(self, html: str, *, message_id: int) -> None:
+        """Send what shows answer ``message_id``. A page with a message list per conversation
+        (the compare page's lanes) overrides this to retarget ``fragments.messages_append``."""
+        await self.send(text_data=html)
 
     def local_generation(self, message_id: int) -> Generation | None:
         """The generation writing this answer, if it runs in this process and is watched here."""

@@ -1,6 +1,7 @@
 // The playground page's own behaviour, the little that htmx does not do: Ctrl/Cmd+Enter sends,
-// stop sequences as chips, tool templates, showing only what fits the chosen provider, and the
-// address bar following a new conversation. Every handler is delegated from the document, so
+// stop sequences as chips, tool templates, showing only what fits the chosen provider, the
+// address bar following a new conversation, editing a message in place, and the inspector and
+// "View code" dialogs with their tabs. Every handler is delegated from the document, so
 // that elements swapped in by htmx (the message box, footers) need no wiring of their own.
 (function () {
   "use strict";
@@ -21,7 +22,7 @@
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
-    if (!target || target.id !== "id_message") return;
+    if (!target || !(target.id === "id_message" || target.closest(".edit-form"))) return;
     event.preventDefault();
     var form = target.form;
     if (form) form.requestSubmit();
@@ -217,6 +218,75 @@
       }
     }
     socketOpenedBefore = true;
+  });
+
+  // --- editing a question in place -----------------------------------------------------------
+
+  // The form comes from the article's template when Edit is pressed, and goes when it is done.
+  function showEditor(article, open) {
+    var form = article.querySelector(".edit-form");
+    var template = article.querySelector("template.edit-template");
+    var blocks = article.querySelector(".blocks");
+    var button = article.querySelector(".edit-open");
+    if (open && !form && template) {
+      form = template.content.firstElementChild.cloneNode(true);
+      article.appendChild(form);
+      if (window.htmx) htmx.process(form);
+    } else if (!open && form) {
+      form.remove();
+    }
+    if (blocks) blocks.hidden = open;
+    if (button) button.setAttribute("aria-expanded", open ? "true" : "false");
+    var box = open && form && form.querySelector("textarea");
+    if (box) {
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) return;
+    var article = target.closest("article.message");
+    if (article && target.closest(".edit-open")) showEditor(article, true);
+    else if (article && target.closest(".edit-cancel")) showEditor(article, false);
+  });
+
+  // --- tabs (inspector, "View code") and the dialogs they live in ----------------------------
+
+  function selectTab(tab) {
+    var list = tab.closest("[role=tablist]");
+    if (!list) return;
+    list.querySelectorAll("[role=tab]").forEach(function (other) {
+      var selected = other === tab;
+      other.setAttribute("aria-selected", selected ? "true" : "false");
+      other.tabIndex = selected ? 0 : -1;
+      var panel = byId(other.getAttribute("aria-controls"));
+      if (panel) panel.hidden = !selected;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var tab = event.target instanceof Element && event.target.closest("[role=tab]");
+    if (tab) selectTab(tab);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var tab = event.target instanceof Element && event.target.closest("[role=tab]");
+    if (!tab || (event.key !== "ArrowRight" && event.key !== "ArrowLeft")) return;
+    var tabs = Array.prototype.slice.call(tab.closest("[role=tablist]").querySelectorAll("[role=tab]"));
+    var next = tabs[(tabs.indexOf(tab) + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+    selectTab(next);
+    next.focus();
+  });
+
+  // A panel's content arrives by htmx into the dialog's body: then the dialog opens.
+  var DIALOG_OF_BODY = { "inspector-body": "inspector", "code-view-body": "code-view" };
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    var dialog = target && byId(DIALOG_OF_BODY[target.id]);
+    if (dialog && !dialog.open) dialog.showModal();
   });
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -13,7 +13,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from playground.accounts.models import ApiKey, CustomEndpoint
 from playground.accounts.services import api_key_create, endpoint_create
+from playground.compare.sessions import compare_create
 from playground.conversations.models import Conversation, Message
+from playground.sharing.models import ShareLink
+from playground.sharing.services import share_create
 from playground.wire.profiles import DEEPSEEK
 from tests.conftest import PASSWORD
 
@@ -114,4 +117,27 @@ def alices_objects(alice, make_key, make_endpoint) -> dict[str, Callable[[], obj
                 content=[{"type": "text", "text": "Alice's answer"}],
             ).pk
         ),
+        "compare_id": lambda: compare_create(user=alice).pk,
+        "lane_id": lambda: compare_create(user=alice).lanes.first().pk,
+        "share_id": lambda: _alices_share(alice).link.pk,
     }
+
+
+def _alices_share(alice: User):
+    conversation = Conversation.objects.create(user=alice, title="Alice's shared chat")
+    return share_create(
+        conversation=conversation,
+        mode=ShareLink.Mode.LIVE,
+        up_to_message=None,
+        show_system=False,
+        expires_in=None,
+    )
+
+
+@pytest.fixture
+def alices_public_objects(alice) -> dict[str, Callable[[], object]]:
+    """For each URL argument that is itself the permission (a share link's token), a factory
+    making one of alice's: whoever holds it may open its URL, signed in or not, while a made-up
+    one opens nothing, and neither opens alice's other objects (tests/accounts/test_ownership.py).
+    """
+    return {"token": lambda: _alices_share(alice).token}

@@ -11,7 +11,10 @@ import logging
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
+
+from playground.conversations.models import Conversation, Message
 
 HTMX_VARIANTS = [
     {},
@@ -56,6 +59,7 @@ def test_no_page_fragment_result_or_log_line_shows_the_secret(
     make_key(alice, label="Endpoint key", provider=endpoint.provider_slug)
 
     seen = _everything_alice_can_see(project_routes, alices_objects, alice_client)
+    seen.update(_shared_and_exported(alice, key, alice_client))
     for headers in HTMX_VARIANTS[:2]:
         test = alice_client.post(f"/keys/{key.pk}/test/", follow=True, **headers)
         seen[f"Test key {headers}"] = test.content.decode()
@@ -77,3 +81,33 @@ def test_no_page_fragment_result_or_log_line_shows_the_secret(
         cursor.execute("SELECT secret_ciphertext FROM accounts_apikey")
         for (ciphertext,) in cursor.fetchall():
             assert alices_secret[:8] not in ciphertext
+
+
+def _shared_and_exported(alice, key, alice_client) -> dict[str, str]:
+    """A conversation that uses the key, shared (the page as a stranger sees it, its fragment,
+    the Share form's result, the owner's list) and exported as JSON and Markdown."""
+    conversation = Conversation.objects.create(
+        user=alice, title="Keyed chat", provider="deepseek", api_key=key
+    )
+    question = Message.objects.create(
+        conversation=conversation, role="user", content=[{"type": "text", "text": "Hi"}]
+    )
+    conversation.current_leaf = question
+    conversation.save()
+    created = alice_client.post(
+        f"/c/{conversation.pk}/share/", {"mode": "live", "show_system": "on"}
+    ).content.decode()
+    token = created.split('value="http://testserver/s/')[1].split("/")[0]
+    stranger = Client()
+    seen = {"Share form result": created}
+    for url, client in (
+        (f"/s/{token}/", stranger),
+        (f"/s/{token}/m/{question.pk}/", stranger),
+        ("/shares/", alice_client),
+        (f"/c/{conversation.pk}/export.json", alice_client),
+        (f"/c/{conversation.pk}/export.md", alice_client),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        seen[f"GET {url}"] = response.content.decode() + str(response.headers)
+    return seen

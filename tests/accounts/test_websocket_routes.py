@@ -1,4 +1,5 @@
-"""Every websocket route of the project is served by a consumer that requires sign-in."""
+"""Every websocket route of the project is served by a consumer that requires sign-in, except
+the share page's, whose token is the permission (its checks: tests/sharing/test_revocation.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from django.urls import path
 from playground.accounts.consumers import AuthenticatedConsumer
 from playground.routing import websocket_urlpatterns
 
+PUBLIC_ROUTES = ["ws/s/<str:token>/"]
+
 
 def test_every_project_websocket_route_requires_sign_in():
     """A consumer that does not derive from AuthenticatedConsumer would accept strangers."""
-    assert unauthenticated_routes(websocket_urlpatterns) == []
+    assert unauthenticated_routes(websocket_urlpatterns) == PUBLIC_ROUTES
     plain = [path("ws/plain/", AsyncWebsocketConsumer.as_asgi())]
     assert unauthenticated_routes(plain) == ["ws/plain/"], "the check itself finds offenders"
 
