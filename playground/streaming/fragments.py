@@ -109,11 +109,16 @@ def message_box() -> str:
 
 
 def conversation_started(*, conversation: Conversation) -> str:
-    """The new chat's address (the page's script puts it in the location bar) and its entry."""
+    """The new chat's address (the page's script puts it in the location bar), its sidebar entry
+    and its Share and Export actions."""
     url = reverse("conversation", kwargs={"conversation_id": conversation.pk})
     entry = render_to_string(
         "conversations/_sidebar_entry.html",
         {"conversation": conversation, "current_id": conversation.pk, "oob": True},
+    )
+    # Share and Export, which need the conversation to exist.
+    entry += render_to_string(
+        "sharing/_conversation_actions.html", {"conversation": conversation, "oob": True}
     )
     return (
         format_html(

@@ -9,9 +9,9 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from playground.asgi import application
-from tests.streaming import conftest as streaming
 from tests.streaming.conftest import Tab, load_page, socket_headers
 from tests.streaming.dom import Page
+from tests.streaming.open_tabs import OPEN_TABS
 
 
 async def open_share_tab(token: str, *, client: Client | None = None) -> Tab:
@@ -23,7 +23,7 @@ async def open_share_tab(token: str, *, client: Client | None = None) -> Tab:
     connected, _ = await socket.connect()
     assert connected, f"the socket at {ws_path} was refused"
     tab = Tab(client, socket, page)
-    streaming._open_tabs.append(tab)  # closed after the test with the streaming tests' tabs
+    OPEN_TABS.append(tab)  # closed after the test with the streaming tests' tabs
     return tab
 
 

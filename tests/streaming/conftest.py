@@ -24,6 +24,7 @@ from playground.asgi import application
 from playground.conversations.models import Conversation, Message
 from playground.streaming.runner import generation_get, running_ids
 from tests.streaming.dom import Node, Page
+from tests.streaming.open_tabs import OPEN_TABS
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +33,7 @@ def _streaming_settings(settings, simulator) -> None:
     settings.PLAYGROUND_UPSTREAM_RETRIES = 1  # one retry shows the path; more only costs time
 
 
-_open_tabs: list[Tab] = []
+_open_tabs = OPEN_TABS  # one list, whichever copy of this module a caller has (see open_tabs)
 
 
 @pytest.fixture(autouse=True)

@@ -46,6 +46,8 @@ async def test_a_sent_message_streams_into_the_page_and_is_stored_complete(alice
     conversation = await Conversation.objects.aget(pk=message.conversation_id)
     assert tab.page.by_id("conversation-url").attrs["data-url"] == f"/c/{conversation.pk}/"
     assert tab.page.by_id(f"conversation-{conversation.pk}") is not None, "the sidebar entry"
+    tools = tab.page.text("conversation-tools")
+    assert "Share" in tools and "Export JSON" in tools, "a new chat can be shared at once"
     assert tab.page.text(f"m-{answer_id}-b-0-body").strip() == text
     assert "markdown" in tab.page.by_id(f"m-{answer_id}-b-0-body").classes()
     await tab.close()
