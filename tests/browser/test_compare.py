@@ -57,6 +57,14 @@ def test_flash_and_pro_stream_side_by_side_then_a_vote_and_a_lane_continues(page
     expect(metrics.locator('td[data-metric="tokens"]').first).to_have_text(re.compile(r"^\d+$"))
     expect(metrics.locator("td.best").first).to_be_visible()
 
+    # A lane's history stays linear (branching happens after "Continue in playground"); its
+    # answers can be inspected as in the playground.
+    expect(flash.get_by_role("button", name="Edit")).to_be_hidden()
+    expect(flash.get_by_role("button", name="Regenerate")).to_be_hidden()
+    flash.get_by_role("button", name="Inspect").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    page.get_by_role("dialog").get_by_role("button", name="Close").click()
+
     page.get_by_label("Better lane").select_option(label="Lane 2 (deepseek-v4-pro)")
     page.get_by_role("button", name="Vote").click()
     expect(page.get_by_text("Vote stored: deepseek-v4-pro is better on turn 1.")).to_be_visible()
