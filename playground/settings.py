@@ -129,8 +129,12 @@ if _redis_url:
             # redis-py 8 gives up reading after 5 s by default, which ends channels_redis's
             # blocking 5 s reads (django/channels_redis#422); and its pools refuse a command past
             # 100 connections at once, fewer than a process relaying a hundred answers uses.
+            # Every socket of a process shares one Redis queue, whose capacity is the layer's:
+            # at the default 100, a second's frames for a hundred viewers overflow it, and what
+            # overflows is dropped.
             "CONFIG": {
-                "hosts": [{"address": _redis_url, "socket_timeout": 30, "max_connections": 2000}]
+                "hosts": [{"address": _redis_url, "socket_timeout": 30, "max_connections": 2000}],
+                "capacity": 5000,
             },
         }
     }

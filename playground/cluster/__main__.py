@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=PROJECT_DIR / "var" / "cluster")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     public = f"http://127.0.0.1:{args.port}"
     cluster = LocalCluster(
         data_dir=args.data_dir,
@@ -41,8 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"The cluster could not start: {failure}", file=sys.stderr)
         return 1
     try:
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_balance(cluster, port=args.port, public=public))
+        asyncio.run(_balance(cluster, port=args.port, public=public))
     finally:
         print("Stopping…", flush=True)
         cluster.stop()
@@ -60,8 +60,12 @@ async def _balance(cluster: LocalCluster, *, port: int, public: str) -> None:
         + f"Playground  {public}/  (each connection to the next process)\nCtrl+C stops all.",
         flush=True,
     )
+    # Ctrl+C (SIGINT) or SIGTERM ends the balancer, then the processes and servers stop.
+    stopping = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(signum, stopping.set)
     async with server:
-        await server.serve_forever()
+        await stopping.wait()
 
 
 if __name__ == "__main__":

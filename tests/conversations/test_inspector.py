@@ -72,8 +72,11 @@ def test_the_inspector_shows_request_response_and_timeline(alice, alice_client, 
     assert "<html" not in html, "a fragment for the dialog"
     assert "POST https://api.deepseek.com/anthropic/v1/messages" in html
     assert "x-api-key: …WXYZ" in html
+    # As stored: PostgreSQL's jsonb keeps the keys, not their order.
+    stored_request = Message.objects.get(pk=conversation.current_leaf_id).request
+    assert stored_request == REQUEST
     assert (
-        json.dumps(REQUEST, indent=2)
+        json.dumps(stored_request, indent=2)
         .replace('"', "&quot;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")

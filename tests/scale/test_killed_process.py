@@ -5,7 +5,6 @@ stays streaming."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from tests.compose import compose
