@@ -72,6 +72,10 @@ class FrameOrder:
             return []
         return self._apply(message_id, answer, answer.seq + 1, *following)
 
+    def unfinished(self) -> list[int]:
+        """The answers shown streaming whose last frame has not arrived (yet, or at all)."""
+        return list(self._answers)
+
     def waiting(self, message_id: int) -> bool:
         """Whether frames are still kept aside for this answer (another resync is due)."""
         answer = self._answers.get(message_id)

@@ -11,6 +11,7 @@ its own previous life left behind (``playground.cluster.duties``). Both interval
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,8 +22,11 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from playground.cluster.identity import process_name
 from playground.conversations.models import Conversation, Message
 from playground.conversations.presentation import message_context
+
+logger = logging.getLogger("playground.streaming")
 
 HEARTBEAT_SECONDS = settings.PLAYGROUND_HEARTBEAT_SECONDS
 STALE_AFTER_SECONDS = settings.PLAYGROUND_STALE_AFTER_SECONDS
@@ -43,11 +47,19 @@ class StoredAnswer:
 
 async def checkpoint_save(*, message_id: int, content: list[dict[str, Any]], seq: int) -> bool:
     """Save the partial answer as of frame ``seq``; False if it is no longer streaming (stopped
-    from another process, or its conversation deleted)."""
-    updated = await Message.objects.filter(pk=message_id, state=Message.State.STREAMING).aupdate(
-        content=content, seq=seq, updated_at=timezone.now()
-    )
-    return updated == 1
+    from another process, or its conversation deleted).
+
+    An answer this process runs that a sweep found stale (this process was too busy to save it
+    in time, not gone) is taken back: it is streaming again, and its viewers are told."""
+    answer = Message.objects.filter(pk=message_id)
+    fields = {"content": content, "seq": seq, "updated_at": timezone.now()}
+    if await answer.filter(state=Message.State.STREAMING).aupdate(**fields):
+        return True
+    swept = answer.filter(state=Message.State.INTERRUPTED, runner=process_name())
+    if not await swept.aupdate(state=Message.State.STREAMING, **fields):
+        return False
+    logger.warning("answer %s was taken for stale while this process still ran it", message_id)
+    return True
 
 
 async def answer_finish(*, message_id: int, fields: dict[str, Any]) -> None:

@@ -9,7 +9,9 @@ only shows.
 
 A frame that arrives after a gap, or a ``stream.refresh`` event (an answer changed outside its
 generation: stopped from another process, found stale), makes the socket resync that answer: from
-its generation if it runs in this process, else from the database.
+its generation if it runs in this process, else from the database. A lost *last* frame leaves no
+gap to see, so every heartbeat the socket also asks the database whether an answer it still shows
+streaming has ended, and resyncs those that have.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class WatchingConsumer(AsyncWebsocketConsumer):
         # it were sent, from another tab, before this socket joined: they are added, not swapped.
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         self.shown_up_to = whole_number((query.get("after") or [None])[0])
+        self.watchdog = asyncio.create_task(self._watch_for_lost_endings())
 
     async def watch(self, conversation_id: int, *, catch_up: bool) -> None:
         """Join the conversation's group, then (``catch_up``) show every answer still streaming,
@@ -92,6 +95,8 @@ class WatchingConsumer(AsyncWebsocketConsumer):
             await super().dispatch(message)
 
     async def disconnect(self, code: int) -> None:
+        if (watchdog := getattr(self, "watchdog", None)) is not None:
+            watchdog.cancel()
         for task in getattr(self, "resyncs", {}).values():
             task.cancel()
         for conversation_id in list(getattr(self, "watched", ())):
@@ -147,6 +152,22 @@ class WatchingConsumer(AsyncWebsocketConsumer):
         """Send what shows answer ``message_id``. A page with a message list per conversation
         (the compare page's lanes) overrides this to retarget ``fragments.messages_append``."""
         await self.send(text_data=html)
+
+    async def _watch_for_lost_endings(self) -> None:
+        """Channel layers drop messages when a queue is full; if the one dropped was an answer's
+        last frame, nothing after it shows a gap. Ask the database about the answers still shown
+        streaming, every heartbeat, and resync those that ended."""
+        while True:
+            await asyncio.sleep(settings.PLAYGROUND_HEARTBEAT_SECONDS)
+            shown_streaming = self.order.unfinished()
+            if not shown_streaming:
+                continue
+            ended = Message.objects.filter(
+                pk__in=shown_streaming, conversation_id__in=list(self.watched)
+            ).exclude(state=Message.State.STREAMING)
+            async for message_id in ended.values_list("pk", flat=True):
+                if message_id in self.order.unfinished():
+                    await self.resync(message_id, in_page=True)
 
     def local_generation(self, message_id: int) -> Generation | None:
         """The generation writing this answer, if it runs in this process and is watched here."""

@@ -82,3 +82,27 @@ async def test_a_viewer_of_an_answer_written_elsewhere_catches_up_from_its_check
     await tab.receive()
     assert tab.page.text(body) == "one two three four "
     assert (await stored(answer.pk)).state == Message.State.STREAMING
+
+
+async def test_an_answer_whose_last_frame_was_lost_is_shown_ended_within_a_heartbeat(
+    alice, settings
+):
+    """A dropped last frame leaves no gap to notice; the socket asks the database instead."""
+    settings.PLAYGROUND_HEARTBEAT_SECONDS = 0.1
+    answer = await answer_streaming_elsewhere(alice, text="Half an ", seq=3)
+    tab = await open_tab(alice, f"/c/{answer.conversation_id}/")
+    await tab.receive()  # the checkpoint, as a snapshot
+    assert "state-streaming" in tab.page.by_id(f"m-{answer.pk}").classes()
+
+    # The other process writes the end; its last frame never reaches this socket.
+    await Message.objects.filter(pk=answer.pk).aupdate(
+        state=Message.State.COMPLETE,
+        content=[{"type": "text", "text": "Half an answer."}],
+        stop_reason="end_turn",
+        seq=9,
+    )
+    await tab.receive_until(
+        lambda _: "state-complete" in tab.page.by_id(f"m-{answer.pk}").classes()
+    )
+    assert tab.page.text(f"m-{answer.pk}-b-0-body").strip() == "Half an answer."
+    assert await tab.socket.receive_nothing(timeout=0.3), "resynced once, not every heartbeat"
