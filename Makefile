@@ -45,11 +45,12 @@ run-cluster: install
 
 # The suite on SQLite, then on a temporary PostgreSQL when its programs are installed (a line
 # says so when they are not). DATABASE_URL and REDIS_URL from the shell are left out of both.
+# tests/scale start their own PostgreSQL and Redis whatever the suite runs on: once is enough.
 SUITE := env -u DATABASE_URL -u REDIS_URL
 test: install
 	$(SUITE) $(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(SUITE) $(BIN)/python -m playground.cluster.with_postgres --if-available -- \
-		$(BIN)/python -m pytest $(PYTEST_ARGS)
+		$(BIN)/python -m pytest --ignore=tests/scale $(PYTEST_ARGS)
 
 test-sqlite: install
 	$(SUITE) $(BIN)/python -m pytest $(PYTEST_ARGS)
