@@ -14,8 +14,6 @@ import asyncio
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +25,8 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
 
+from playground.cluster.local import ServedProcess
+from playground.cluster.servers import free_port
 from playground.simulator.process import PROJECT_DIR, RunningSimulator
 from tests.bench._relay_common import RelayRun, Stored, process_rss_bytes, send_data
 
@@ -34,7 +34,6 @@ DESCRIPTION = (
     "app served by Daphne in a subprocess (in-memory channel layer, SQLite), browsers in the "
     "benchmark process over real websockets on loopback, SDK reference in the benchmark process"
 )
-APPLICATION = "playground.asgi:application"
 PASSWORD = "relay-bench-password"
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -63,7 +62,7 @@ class ServedApp:
             "PLAYGROUND_LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
         }
-        self.process: subprocess.Popen[bytes] | None = None
+        self.served: ServedProcess | None = None
         self.base_url = ""
 
     def manage(self, *args: str) -> str:
@@ -90,46 +89,20 @@ class ServedApp:
             f"install_write_counter(); create_users({usernames!r})",
         )
 
-    def start(self, *, timeout: float = 60) -> None:
-        port = _free_port()
-        log_path = self.data_dir / "daphne.log"
-        with log_path.open("wb") as log:
-            self.process = subprocess.Popen(
-                [
-                    *(sys.executable, "-m", "playground.serve"),
-                    *("-b", "127.0.0.1", "-p", str(port), APPLICATION),
-                ],
-                cwd=PROJECT_DIR,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        self.base_url = f"http://127.0.0.1:{port}"
-        # Its "Listening" line is an INFO log, which the app's settings may silence: wait for an
-        # answer instead.
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                if httpx.get(f"{self.base_url}/accounts/login/", timeout=5).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"Daphne did not start:\n{log_path.read_text(errors='replace')}")
+    def start(self) -> None:
+        self.served = ServedProcess(
+            port=free_port(), env=self.env, log_path=self.data_dir / "daphne.log"
+        )
+        self.served.start()
+        self.base_url = self.served.base_url
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.served is not None:
+            self.served.stop()
 
     def rss_bytes(self) -> int:
-        assert self.process is not None
-        return process_rss_bytes(self.process.pid)
+        assert self.served is not None and self.served.process is not None
+        return process_rss_bytes(self.served.process.pid)
 
     def stored(self, answer_ids: list[int]) -> dict[int, Stored]:
         printed = self.manage(
@@ -188,13 +161,6 @@ class CountingConnection(ClientConnection):
     def data_received(self, data: bytes) -> None:
         self.received_bytes += len(data)
         super().data_received(data)
-
-
-def _free_port() -> int:
-    # Daphne is told the port, as an operator would; the OS picks one free at this moment.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def sign_in(client: httpx.AsyncClient, username: str) -> None:
