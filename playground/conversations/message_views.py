@@ -7,7 +7,7 @@ regenerations go through the page's websocket, like sends.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django_htmx.http import reswap
 
@@ -26,14 +26,7 @@ STREAMING_REFUSAL = (
 
 
 def _get_message_for_user(request: HttpRequest, message_id: int) -> Message:
-    message = (
-        Message.objects.select_related("conversation")
-        .filter(pk=message_id, conversation__user=request.user)
-        .first()
-    )
-    if message is None:
-        raise Http404("No such message.")
-    return message
+    return services.message_get_for_user(user=request.user, message_id=message_id)
 
 
 def message_inspect(request: HttpRequest, message_id: int) -> HttpResponse:

@@ -47,6 +47,18 @@ def conversation_get_for_user(*, user: AbstractBaseUser, conversation_id: int) -
     return conversation
 
 
+def message_get_for_user(*, user: AbstractBaseUser, message_id: int) -> Message:
+    """``user``'s message ``message_id`` (with its conversation); 404 for anyone else's."""
+    message = (
+        Message.objects.select_related("conversation")
+        .filter(pk=message_id, conversation__user=user)
+        .first()
+    )
+    if message is None:
+        raise Http404("No such message.")
+    return message
+
+
 def conversation_create(
     *, user: AbstractBaseUser, settings_form: RequestSettingsForm
 ) -> Conversation:

@@ -8,26 +8,19 @@ is the conversation's last message, the compose area's boxes for the tool calls 
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 
 from playground.conversations.models import Message
 from playground.conversations.presentation import message_context
-from playground.conversations.services import message_branch
+from playground.conversations.services import message_branch, message_get_for_user
 from playground.conversations.tool_loop import pending_tool_calls
 from playground.streaming import fragments
 from playground.streaming.fragments import MESSAGE_TEMPLATE
 
 
 def _get_message_for_user(request: HttpRequest, message_id: int) -> Message:
-    message = (
-        Message.objects.select_related("conversation")
-        .filter(pk=message_id, conversation__user=request.user)
-        .first()
-    )
-    if message is None:
-        raise Http404("No such message.")
-    return message
+    return message_get_for_user(user=request.user, message_id=message_id)
 
 
 def message_fragment(request: HttpRequest, message_id: int) -> HttpResponse:
