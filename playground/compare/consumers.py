@@ -43,6 +43,36 @@ def lane_list(conversation_id: int) -> str:
     return f'hx-swap-oob="beforeend:#lane-messages-{conversation_id}"'
 
 
+async def lane_frame(
+    html: str, *, message_id: int, watched: set[int], known: dict[int, int]
+) -> str:
+    """A frame as a page of lanes needs it: a new message goes to its lane's list rather than
+    the playground's ``#messages``. Every socket showing lanes (this page's, a shared
+    comparison's) sends its frames through here; ``known`` remembers each message's
+    conversation, ``watched`` the conversations the socket may look messages up in."""
+    if PLAYGROUND_LIST not in html:
+        return html
+    conversation_id = await _conversation_of(message_id, watched=watched, known=known)
+    if conversation_id is None:
+        return html
+    return html.replace(PLAYGROUND_LIST, lane_list(conversation_id))
+
+
+async def _conversation_of(
+    message_id: int, *, watched: set[int], known: dict[int, int]
+) -> int | None:
+    generation = generation_get(message_id)
+    if generation is not None:
+        return generation.spec.conversation_id
+    if message_id not in known:
+        found = Message.objects.filter(pk=message_id, conversation_id__in=list(watched))
+        conversation_id = await found.values_list("conversation_id", flat=True).afirst()
+        if conversation_id is None:
+            return None
+        known[message_id] = conversation_id
+    return known[message_id]
+
+
 class CompareConsumer(WatchingConsumer, AuthenticatedConsumer):
     async def connected(self) -> None:
         self.start_watching()
@@ -61,23 +91,10 @@ class CompareConsumer(WatchingConsumer, AuthenticatedConsumer):
         return self.scope["user"]
 
     async def send_frame(self, html: str, *, message_id: int) -> None:
-        if PLAYGROUND_LIST in html:
-            conversation_id = await self._conversation_of(message_id)
-            if conversation_id is not None:
-                html = html.replace(PLAYGROUND_LIST, lane_list(conversation_id))
+        html = await lane_frame(
+            html, message_id=message_id, watched=self.watched, known=self.message_conversations
+        )
         await self.send(text_data=html)
-
-    async def _conversation_of(self, message_id: int) -> int | None:
-        generation = generation_get(message_id)
-        if generation is not None:
-            return generation.spec.conversation_id
-        if message_id not in self.message_conversations:
-            found = Message.objects.filter(pk=message_id, conversation_id__in=list(self.watched))
-            conversation_id = await found.values_list("conversation_id", flat=True).afirst()
-            if conversation_id is None:
-                return None
-            self.message_conversations[message_id] = conversation_id
-        return self.message_conversations[message_id]
 
     # --- from the browser ---
 

@@ -1,4 +1,5 @@
-"""The "Share" form: live or a snapshot up to a message, the system prompt or not, an expiry."""
+"""The "Share" forms: a conversation's (live or a snapshot up to a message, the system prompt or
+not, an expiry) and a comparison's (always live: the system prompts or not, an expiry)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,33 @@ EXPIRY_CHOICES = [("", "Never"), ("1", "In 1 day"), ("7", "In 7 days"), ("30", "
 _LABEL_CHARS = 50
 
 
-class ShareForm(forms.Form):
+class LinkOptionsForm(forms.Form):
+    """What every link has: whether the system prompt shows, and when the link expires."""
+
+    show_system = forms.BooleanField(label="Show the system prompt", required=False)
+    expiry = forms.ChoiceField(label="Expires", choices=EXPIRY_CHOICES, required=False)
+
+    def __init__(self, data: Any = None, *, prefix: str | None = None) -> None:
+        super().__init__(data, label_suffix="", prefix=prefix)
+        self.fields["expiry"].error_messages["invalid_choice"] = (
+            "Expires: choose one of the options in the list."
+        )
+
+    @property
+    def expires_in(self) -> timedelta | None:
+        days = self.cleaned_data.get("expiry")
+        return timedelta(days=int(days)) if days else None
+
+
+class CompareShareForm(LinkOptionsForm):
+    """A comparison's link is live: the lanes as they go on."""
+
+    show_system = forms.BooleanField(label="Show the system prompts", required=False)
+
+
+class ShareForm(LinkOptionsForm):
+    field_order = ["mode", "up_to", "show_system", "expiry"]
+
     mode = forms.ChoiceField(
         label="What to share",
         choices=[
@@ -25,11 +52,9 @@ class ShareForm(forms.Form):
         widget=forms.RadioSelect,
     )
     up_to = forms.TypedChoiceField(label="Snapshot up to", coerce=int, required=False)
-    show_system = forms.BooleanField(label="Show the system prompt", required=False)
-    expiry = forms.ChoiceField(label="Expires", choices=EXPIRY_CHOICES, required=False)
 
     def __init__(self, data: Any = None, *, path: list[Message], prefix: str | None = None) -> None:
-        super().__init__(data, label_suffix="", prefix=prefix)
+        super().__init__(data, prefix=prefix)
         self.path = {message.pk: message for message in path}
         self.fields["up_to"].choices = [
             (message.pk, _message_label(position, message))
@@ -42,9 +67,6 @@ class ShareForm(forms.Form):
         )
         self.fields["up_to"].error_messages["invalid_choice"] = (
             "Snapshot up to: choose one of the messages shown in the conversation."
-        )
-        self.fields["expiry"].error_messages["invalid_choice"] = (
-            "Expires: choose one of the options in the list."
         )
 
     def clean(self) -> dict[str, Any]:
@@ -61,11 +83,6 @@ class ShareForm(forms.Form):
         if self.cleaned_data.get("mode") != "snapshot":
             return None
         return self.path.get(self.cleaned_data.get("up_to"))
-
-    @property
-    def expires_in(self) -> timedelta | None:
-        days = self.cleaned_data.get("expiry")
-        return timedelta(days=int(days)) if days else None
 
 
 def _message_label(position: int, message: Message) -> str:

@@ -1,4 +1,4 @@
-"""Share links: a conversation (later also a compare session) shown to anyone holding a token.
+"""Share links: a conversation or a compare session shown to anyone holding a token.
 
 The token is 256 random bits (``secrets.token_urlsafe(32)``). Links are looked up by the token's
 SHA-256 (``token_hash``), so a database dump or backup alone opens no share page; the token itself
@@ -20,9 +20,17 @@ class ShareLink(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
     )
-    # Nullable so that a compare session can be a link's target later; today every link has one.
+    # A link shows exactly one of these (the ``share_has_one_target`` constraint).
     conversation = models.ForeignKey(
         "conversations.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="share_links",
+    )
+    # A comparison's link shows every lane, live (there is no snapshot of a comparison).
+    compare_session = models.ForeignKey(
+        "compare.CompareSession",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -50,7 +58,14 @@ class ShareLink(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(mode="snapshot") | models.Q(up_to_message__isnull=False),
                 name="share_snapshot_has_its_message",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(conversation__isnull=False, compare_session__isnull=True)
+                    | models.Q(conversation__isnull=True, compare_session__isnull=False)
+                ),
+                name="share_has_one_target",
+            ),
         ]
 
     def __str__(self) -> str:

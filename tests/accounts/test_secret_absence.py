@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from playground.conversations.models import Conversation, Message
+from tests.sharing.comparisons import sent_comparison
 
 HTMX_VARIANTS = [
     {},
@@ -60,6 +62,7 @@ def test_no_page_fragment_result_or_log_line_shows_the_secret(
 
     seen = _everything_alice_can_see(project_routes, alices_objects, alice_client)
     seen.update(_shared_and_exported(alice, key, alice_client))
+    seen.update(_comparison_shared(alice, key, alice_client))
     for headers in HTMX_VARIANTS[:2]:
         test = alice_client.post(f"/keys/{key.pk}/test/", follow=True, **headers)
         seen[f"Test key {headers}"] = test.content.decode()
@@ -110,4 +113,31 @@ def _shared_and_exported(alice, key, alice_client) -> dict[str, str]:
         response = client.get(url)
         assert response.status_code == 200, url
         seen[f"GET {url}"] = response.content.decode() + str(response.headers)
+    return seen
+
+
+def _comparison_shared(alice, key, alice_client) -> dict[str, str]:
+    """A comparison whose lanes use the key, shared with its system prompts (the page as a
+    stranger and as another user see it, a lane's message, the Share form's result, the list)."""
+    comparison = sent_comparison(alice, api_key=key)
+    created = alice_client.post(
+        f"/compare/{comparison.session.pk}/share/", {"show_system": "on"}
+    ).content.decode()
+    token = created.split('value="http://testserver/s/')[1].split("/")[0]
+    someone = Client()
+    someone.force_login(User.objects.create_user("someone"))
+    seen = {"Comparison share form result": created}
+    for who, url, client in (
+        ("a stranger", f"/s/{token}/", Client()),
+        ("someone signed in", f"/s/{token}/", someone),
+        ("a stranger", f"/s/{token}/m/{comparison.pro_answer.pk}/", Client()),
+        ("alice", f"/compare/{comparison.session.pk}/", alice_client),
+        ("alice", "/shares/", alice_client),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        seen[f"GET {url} as {who}"] = response.content.decode() + str(response.headers)
+    assert "PRO-SYSTEM-MARKER" in seen[f"GET /s/{token}/ as a stranger"], (
+        "the page was really shown"
+    )
     return seen

@@ -1,4 +1,4 @@
-"""Fixtures for the sharing tests: alice's weather conversation and links to it."""
+"""Fixtures for the sharing tests: alice's weather conversation, her comparison, links to them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from django.contrib.auth.models import User
 from playground.accounts.models import ApiKey
 from playground.accounts.services import api_key_create
 from playground.conversations.models import Message
-from playground.sharing.services import CreatedShare, share_create
+from playground.sharing.services import CreatedShare, share_create, share_create_for_comparison
+from tests.sharing.comparisons import Comparison, sent_comparison
 from tests.sharing.trees import Tree, weather_conversation
 
 
@@ -36,6 +37,23 @@ def make_share() -> Callable[..., CreatedShare]:
             up_to_message=up_to,
             show_system=show_system,
             expires_in=expires_in,
+        )
+
+    return make
+
+
+@pytest.fixture
+def comparison(alice: User) -> Comparison:
+    return sent_comparison(alice)
+
+
+@pytest.fixture
+def share_comparison() -> Callable[..., CreatedShare]:
+    def make(
+        comparison: Comparison, *, show_system: bool = False, expires_in: timedelta | None = None
+    ) -> CreatedShare:
+        return share_create_for_comparison(
+            session=comparison.session, show_system=show_system, expires_in=expires_in
         )
 
     return make

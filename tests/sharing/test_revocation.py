@@ -8,18 +8,20 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from playground.asgi import application
 from playground.conversations.models import Conversation
 from playground.sharing.consumers import CLOSE_NOT_FOUND
 from playground.sharing.models import ShareLink
 from playground.sharing.services import share_create
 from tests.compose import compose
-from tests.sharing.share_tabs import closed_with, open_share_tab
+from tests.sharing.share_tabs import (
+    closed_with,
+    everything_refuses,
+    open_share_tab,
+    socket_close_code,
+)
 from tests.sharing.trees import weather_conversation
 from tests.streaming.conftest import (  # noqa: F401  (fixtures: simulator settings, clean-up)
     _no_generation_outlives_its_test,
@@ -30,29 +32,6 @@ from tests.streaming.conftest import (  # noqa: F401  (fixtures: simulator setti
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _everything_refuses(token: str, message_id: int) -> None:
-    for client in (Client(), _signed_in_stranger()):
-        for url in (f"/s/{token}/", f"/s/{token}/m/{message_id}/"):
-            for method in ("get", "post"):
-                response = getattr(client, method)(url)
-                assert response.status_code == 404, f"{method.upper()} {url}"
-
-
-def _signed_in_stranger() -> Client:
-    client = Client()
-    client.force_login(User.objects.get_or_create(username="charlie")[0])
-    return client
-
-
-async def _socket_close_code(token: str) -> int | None:
-    socket = WebsocketCommunicator(application, f"/ws/s/{token}/", headers=socket_headers(None))
-    connected, _ = await socket.connect()
-    assert connected, "accepted, then closed with a code the page understands"
-    code = await closed_with(socket)
-    await socket.disconnect()
-    return code
 
 
 async def test_a_revoked_link_refuses_its_page_its_fragment_and_its_socket(alice, alice_client):
@@ -68,8 +47,8 @@ async def test_a_revoked_link_refuses_its_page_its_fragment_and_its_socket(alice
     revoke = await sync_to_async(alice_client.post)(f"/shares/{created.link.pk}/revoke/")
     assert revoke.status_code == 302
 
-    await sync_to_async(_everything_refuses)(created.token, tree.answer.pk)
-    assert await _socket_close_code(created.token) == CLOSE_NOT_FOUND
+    await sync_to_async(everything_refuses)(created.token, tree.answer.pk)
+    assert await socket_close_code(created.token) == CLOSE_NOT_FOUND
 
 
 async def test_an_expired_or_unknown_link_refuses_everything_too(alice):
@@ -86,8 +65,8 @@ async def test_an_expired_or_unknown_link_refuses_everything_too(alice):
     )
     made_up = "A" * len(created.token)
     for token in (created.token, made_up, "short"):
-        await sync_to_async(_everything_refuses)(token, tree.answer.pk)
-        assert await _socket_close_code(token) == CLOSE_NOT_FOUND
+        await sync_to_async(everything_refuses)(token, tree.answer.pk)
+        assert await socket_close_code(token) == CLOSE_NOT_FOUND
 
 
 async def test_a_snapshot_link_has_no_socket(alice):
@@ -99,7 +78,7 @@ async def test_a_snapshot_link_has_no_socket(alice):
         show_system=False,
         expires_in=None,
     )
-    assert await _socket_close_code(created.token) == CLOSE_NOT_FOUND
+    assert await socket_close_code(created.token) == CLOSE_NOT_FOUND
 
 
 async def test_revoking_closes_the_share_sockets_that_are_open(alice, alice_client):
