@@ -64,6 +64,7 @@ class WatchingConsumer(AsyncWebsocketConsumer):
         # it were sent, from another tab, before this socket joined: they are added, not swapped.
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         self.shown_up_to = whole_number((query.get("after") or [None])[0])
+        self.last_frame_at: dict[int, float] = {}  # loop time of each answer's latest frame
         self.watchdog = asyncio.create_task(self._watch_for_lost_endings())
 
     async def watch(self, conversation_id: int, *, catch_up: bool) -> None:
@@ -107,6 +108,7 @@ class WatchingConsumer(AsyncWebsocketConsumer):
 
     async def stream_frame(self, event: dict[str, Any]) -> None:
         message_id = event["message_id"]
+        self.last_frame_at[message_id] = asyncio.get_running_loop().time()
         in_page = self.order.knows(message_id)
         ready, gap = self.order.receive(
             message_id, event["seq"], event["html"], final=event.get("final", False)
@@ -155,19 +157,31 @@ class WatchingConsumer(AsyncWebsocketConsumer):
 
     async def _watch_for_lost_endings(self) -> None:
         """Channel layers drop messages when a queue is full; if the one dropped was an answer's
-        last frame, nothing after it shows a gap. Ask the database about the answers still shown
-        streaming, every heartbeat, and resync those that ended."""
+        last frame, nothing after it shows a gap. Every heartbeat, the answers still shown
+        streaming that have sent nothing for two heartbeats (a streaming answer sends frames
+        all the time) are looked up in the database, and those that ended are resynced. So a
+        socket whose answers stream costs no query."""
+        loop = asyncio.get_running_loop()
         while True:
-            await asyncio.sleep(settings.PLAYGROUND_HEARTBEAT_SECONDS)
+            heartbeat = settings.PLAYGROUND_HEARTBEAT_SECONDS
+            await asyncio.sleep(heartbeat)
+            quiet_since = loop.time() - 2 * heartbeat
             shown_streaming = self.order.unfinished()
-            if not shown_streaming:
+            self.last_frame_at = {
+                message_id: self.last_frame_at.get(message_id, loop.time())
+                for message_id in shown_streaming
+            }
+            silent = [m for m in shown_streaming if self.last_frame_at[m] < quiet_since]
+            if not silent:
                 continue
             ended = Message.objects.filter(
-                pk__in=shown_streaming, conversation_id__in=list(self.watched)
+                pk__in=silent, conversation_id__in=list(self.watched)
             ).exclude(state=Message.State.STREAMING)
             async for message_id in ended.values_list("pk", flat=True):
                 if message_id in self.order.unfinished():
                     await self.resync(message_id, in_page=True)
+            for message_id in silent:  # still streaming, but quiet: ask again in two heartbeats
+                self.last_frame_at[message_id] = loop.time()
 
     def local_generation(self, message_id: int) -> Generation | None:
         """The generation writing this answer, if it runs in this process and is watched here."""
