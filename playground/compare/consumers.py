@@ -9,8 +9,6 @@ every lane), "stop" and "retry" (one answer, ``message_id``, from a message's fo
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from channels.db import database_sync_to_async
@@ -21,7 +19,7 @@ from playground.cluster.stopping import answer_stop_elsewhere
 from playground.compare.models import Lane
 from playground.compare.sending import compare_retry, compare_send
 from playground.conversations.models import Message
-from playground.streaming import fragments
+from playground.streaming.actions import ActionsConsumer, Handler
 from playground.streaming.runner import (
     generation_get,
     generation_start,
@@ -73,7 +71,7 @@ async def _conversation_of(
     return known[message_id]
 
 
-class CompareConsumer(WatchingConsumer, AuthenticatedConsumer):
+class CompareConsumer(ActionsConsumer, WatchingConsumer, AuthenticatedConsumer):
     async def connected(self) -> None:
         self.start_watching()
         self.compare_id: int = self.scope["url_route"]["kwargs"]["compare_id"]
@@ -97,23 +95,6 @@ class CompareConsumer(WatchingConsumer, AuthenticatedConsumer):
         await self.send(text_data=html)
 
     # --- from the browser ---
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        try:
-            data = json.loads(text_data or "")
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            await self.send(
-                text_data=fragments.message_errors(["The page sent something unreadable."])
-            )
-            return
-        action = data.get("action") or "send"
-        handler = self.actions.get(action)
-        if handler is None:
-            await self.send(text_data=_words(f"This page cannot do {action!r}."))
-            return
-        await handler(self, data)
 
     async def _send_prompt(self, data: dict[str, Any]) -> None:
         sent = await database_sync_to_async(compare_send)(
@@ -180,14 +161,10 @@ class CompareConsumer(WatchingConsumer, AuthenticatedConsumer):
         for message_id in whole_numbers(data.get("message_ids")):
             await self.resync(message_id, in_page=True)
 
-    actions: ClassVar[dict[str, Callable[[CompareConsumer, dict[str, Any]], Awaitable[None]]]] = {
+    actions: ClassVar[dict[str, Handler]] = {
         "send": _send_prompt,
         "stop": _stop,
         "stop_all": _stop_all,
         "retry": _retry,
         "resync": _resync_requested,
     }
-
-
-def _words(words: str) -> str:
-    return fragments.message_errors([words])

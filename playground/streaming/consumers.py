@@ -11,8 +11,6 @@ maps each to its handler.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from channels.db import database_sync_to_async
@@ -23,6 +21,7 @@ from playground.cluster.stopping import answer_stop_elsewhere
 from playground.conversations.forms import ComposeForm
 from playground.conversations.models import Conversation, Message
 from playground.streaming import fragments
+from playground.streaming.actions import ActionsConsumer, Handler
 from playground.streaming.runner import generation_start, generation_stop, running_ids
 from playground.streaming.sending import Accepted, Refusal, message_retry, message_send
 from playground.streaming.watching import (
@@ -35,7 +34,7 @@ from playground.streaming.watching import (
 CLOSE_NOT_FOUND = 4404
 
 
-class ChatConsumer(WatchingConsumer, AuthenticatedConsumer):
+class ChatConsumer(ActionsConsumer, WatchingConsumer, AuthenticatedConsumer):
     """The playground page's socket: one conversation (none yet for a new chat)."""
 
     conversation_id: int | None = None
@@ -63,21 +62,6 @@ class ChatConsumer(WatchingConsumer, AuthenticatedConsumer):
         await self.watch(conversation_id, catch_up=catch_up)
 
     # --- from the browser ---
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        try:
-            data = json.loads(text_data or "")
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            await self.send(text_data=_words_html("The page sent something unreadable."))
-            return
-        action = data.get("action") or "send"
-        handler = self.actions.get(action)
-        if handler is None:
-            await self.send(text_data=_words_html(f"Unknown action {action!r}."))
-            return
-        await handler(self, data)
 
     async def _send_message(self, data: dict[str, Any]) -> None:
         # A socket reopened at /ws/chat/ after its first send still carries its conversation.
@@ -170,7 +154,7 @@ class ChatConsumer(WatchingConsumer, AuthenticatedConsumer):
         generation_start(outcome.spec)
 
     # What the browser may ask, by the JSON's ``action`` ("send" when absent).
-    actions: ClassVar[dict[str, Callable[[ChatConsumer, dict[str, Any]], Awaitable[None]]]] = {
+    actions: ClassVar[dict[str, Handler]] = {
         "send": _send_message,
         "stop": _stop,
         "retry": _retry,
@@ -267,7 +251,3 @@ def _branched_html(accepted: Accepted, *, clear_settings: bool) -> str:
     if clear_settings:
         html += fragments.form_feedback(settings_form=accepted.settings_form, compose_form=None)
     return html
-
-
-def _words_html(words: str) -> str:
-    return fragments.message_errors([words])
