@@ -157,7 +157,30 @@
     });
   }, true);
 
+  // --- the prompt survives the reloads that lane changes make -----------------------------
+  // Adding, removing or duplicating a lane reloads the page (its settings are saved first); the
+  // prompt typed and not sent yet is kept in this tab's session storage across that reload. An
+  // accepted send empties the box, so nothing already sent comes back.
+
+  function draftKey() {
+    return "playground-compare-prompt:" + window.location.pathname;
+  }
+
+  window.addEventListener("pagehide", function () {
+    var box = byId("id_message");
+    if (!box || !window.sessionStorage) return;
+    if (box.value) window.sessionStorage.setItem(draftKey(), box.value);
+    else window.sessionStorage.removeItem(draftKey());
+  });
+
+  function restoreDraft() {
+    var box = byId("id_message");
+    var draft = window.sessionStorage && window.sessionStorage.getItem(draftKey());
+    if (box && draft && !box.value) box.value = draft;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    restoreDraft();
     streamingBefore = lanes().filter(function (lane) {
       var answer = lastAnswer(lane);
       return answer && answer.classList.contains("state-streaming");
