@@ -32,25 +32,21 @@ from playground.compare.models import CompareSession, Lane
 from playground.compare.sessions import compare_lanes
 from playground.conversations.models import Conversation, Message
 from playground.conversations.services import conversation_path
-from playground.conversations.transfer import MessageRecord, conversation_build, path_to
+from playground.conversations.transfer import (
+    RECORD_FIELDS,
+    MessageRecord,
+    conversation_build,
+    path_to,
+)
 from playground.sharing.models import ShareLink
 
 TOKEN_BYTES = 32  # 256 bits
 REVOKED_EVENT = "share.revoked"
 LANES_EVENT = "share.lanes_changed"
 TITLE_CHARS = Conversation._meta.get_field("title").max_length
-# Fields of a message a fork copies (its request, with the system prompt in it, stays behind).
-_COPIED = (
-    "error",
-    "provider",
-    "model",
-    "usage",
-    "stop_reason",
-    "stop_sequence",
-    "first_token_ms",
-    "duration_ms",
-    "output_tokens_per_second",
-)
+# Fields of a message a fork copies besides its state (which it decides), as an export does; its
+# request, with the system prompt in it, stays behind.
+_COPIED = tuple(name for name in RECORD_FIELDS if name != "state")
 
 
 def token_hash(token: str) -> str:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from playground.conversations.models import Conversation
 from playground.sharing.consumers import CLOSE_NOT_FOUND
 from playground.sharing.models import ShareLink
-from playground.sharing.services import share_create
+from playground.sharing.services import CreatedShare, share_create
 from tests.compose import compose
 from tests.sharing.share_tabs import (
     closed_with,
@@ -22,7 +22,7 @@ from tests.sharing.share_tabs import (
     open_share_tab,
     socket_close_code,
 )
-from tests.sharing.trees import weather_conversation
+from tests.sharing.trees import Tree, weather_conversation
 from tests.streaming.conftest import (  # noqa: F401  (fixtures: simulator settings, clean-up)
     _no_generation_outlives_its_test,
     _streaming_settings,
@@ -34,15 +34,20 @@ from tests.streaming.conftest import (  # noqa: F401  (fixtures: simulator setti
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def test_a_revoked_link_refuses_its_page_its_fragment_and_its_socket(alice, alice_client):
-    tree = await sync_to_async(weather_conversation)(alice)
-    created = await sync_to_async(share_create)(
+async def live_share(tree: Tree) -> CreatedShare:
+    """A live link to the tree's conversation, its system prompt hidden, never expiring."""
+    return await sync_to_async(share_create)(
         conversation=tree.conversation,
         mode="live",
         up_to_message=None,
         show_system=False,
         expires_in=None,
     )
+
+
+async def test_a_revoked_link_refuses_its_page_its_fragment_and_its_socket(alice, alice_client):
+    tree = await sync_to_async(weather_conversation)(alice)
+    created = await live_share(tree)
     assert (await sync_to_async(Client().get)(f"/s/{created.token}/")).status_code == 200
     revoke = await sync_to_async(alice_client.post)(f"/shares/{created.link.pk}/revoke/")
     assert revoke.status_code == 302
@@ -121,13 +126,7 @@ async def test_an_open_share_socket_closes_when_its_link_expires(alice):
 
 async def test_deleting_the_conversation_closes_its_share_sockets(alice, alice_client):
     tree = await sync_to_async(weather_conversation)(alice)
-    created = await sync_to_async(share_create)(
-        conversation=tree.conversation,
-        mode="live",
-        up_to_message=None,
-        show_system=False,
-        expires_in=None,
-    )
+    created = await live_share(tree)
     visitor = await open_share_tab(created.token)
     await sync_to_async(alice_client.post)(f"/c/{tree.conversation.pk}/delete/")
     assert await closed_with(visitor.socket) == CLOSE_NOT_FOUND
@@ -142,13 +141,7 @@ async def test_a_token_reaches_nothing_but_its_conversations_shown_path(alice, b
     other = await sync_to_async(weather_conversation)(alice)
     bob_client = Client()
     await sync_to_async(bob_client.force_login)(bob)
-    live = await sync_to_async(share_create)(
-        conversation=tree.conversation,
-        mode="live",
-        up_to_message=None,
-        show_system=False,
-        expires_in=None,
-    )
+    live = await live_share(tree)
     snapshot = await sync_to_async(share_create)(
         conversation=tree.conversation,
         mode="snapshot",
