@@ -1,7 +1,8 @@
 """The compare page's websocket, ``/ws/compare/<id>/``: every lane's answers live, over one socket.
 
-It watches each lane's conversation (``WatchingConsumer``: catch-up, ordered frames, resyncs)
-and puts a new message in its lane's list rather than the playground's single ``#messages``.
+It watches each lane's conversation (``WatchingConsumer``: catch-up, ordered frames, resyncs);
+a new message lands in its lane's list, ``#lane-messages-<conversation id>``, which the frames
+name besides the playground's ``#messages`` (see ``fragments.messages_append``).
 What the browser may ask (``action`` in the JSON, "send" when absent): "send" (the prompt to
 every lane), "stop" and "retry" (one answer, ``message_id``, from a message's footer),
 "stop_all", and "resync" (``message_ids``, after a reconnect).
@@ -21,7 +22,6 @@ from playground.compare.sending import compare_retry, compare_send
 from playground.conversations.models import Message
 from playground.streaming.actions import ActionsConsumer, Handler
 from playground.streaming.runner import (
-    generation_get,
     generation_start,
     generation_stop,
     running_ids,
@@ -33,49 +33,12 @@ from playground.streaming.watching import (
 )
 
 CLOSE_NOT_FOUND = 4404
-# How the playground's frames place a new message; a lane's list is named by its conversation.
-PLAYGROUND_LIST = 'hx-swap-oob="beforeend:#messages"'
-
-
-def lane_list(conversation_id: int) -> str:
-    return f'hx-swap-oob="beforeend:#lane-messages-{conversation_id}"'
-
-
-async def lane_frame(
-    html: str, *, message_id: int, watched: set[int], known: dict[int, int]
-) -> str:
-    """A frame as a page of lanes needs it: a new message goes to its lane's list rather than
-    the playground's ``#messages``. Every socket showing lanes (this page's, a shared
-    comparison's) sends its frames through here; ``known`` remembers each message's
-    conversation, ``watched`` the conversations the socket may look messages up in."""
-    if PLAYGROUND_LIST not in html:
-        return html
-    conversation_id = await _conversation_of(message_id, watched=watched, known=known)
-    if conversation_id is None:
-        return html
-    return html.replace(PLAYGROUND_LIST, lane_list(conversation_id))
-
-
-async def _conversation_of(
-    message_id: int, *, watched: set[int], known: dict[int, int]
-) -> int | None:
-    generation = generation_get(message_id)
-    if generation is not None:
-        return generation.spec.conversation_id
-    if message_id not in known:
-        found = Message.objects.filter(pk=message_id, conversation_id__in=list(watched))
-        conversation_id = await found.values_list("conversation_id", flat=True).afirst()
-        if conversation_id is None:
-            return None
-        known[message_id] = conversation_id
-    return known[message_id]
 
 
 class CompareConsumer(ActionsConsumer, WatchingConsumer, AuthenticatedConsumer):
     async def connected(self) -> None:
         self.start_watching()
         self.compare_id: int = self.scope["url_route"]["kwargs"]["compare_id"]
-        self.message_conversations: dict[int, int] = {}
         lanes = Lane.objects.filter(session_id=self.compare_id, session__user=self.user)
         conversation_ids = [cid async for cid in lanes.values_list("conversation_id", flat=True)]
         if not conversation_ids:
@@ -87,12 +50,6 @@ class CompareConsumer(ActionsConsumer, WatchingConsumer, AuthenticatedConsumer):
     @property
     def user(self) -> AbstractBaseUser:
         return self.scope["user"]
-
-    async def send_frame(self, html: str, *, message_id: int) -> None:
-        html = await lane_frame(
-            html, message_id=message_id, watched=self.watched, known=self.message_conversations
-        )
-        await self.send(text_data=html)
 
     # --- from the browser ---
 
@@ -106,7 +63,6 @@ class CompareConsumer(ActionsConsumer, WatchingConsumer, AuthenticatedConsumer):
         for conversation_id in sent.conversation_ids:  # a lane added since the page loaded
             await self.watch(conversation_id, catch_up=False)
         for accepted in sent.accepted:
-            self.message_conversations[accepted.spec.message_id] = accepted.conversation.pk
             generation_start(accepted.spec)
         await self.send(text_data=sent.reply)
 
@@ -152,7 +108,6 @@ class CompareConsumer(ActionsConsumer, WatchingConsumer, AuthenticatedConsumer):
             user=self.user, lane=lane, message_id=message_id, running=running_ids()
         )
         if accepted is not None:
-            self.message_conversations[accepted.spec.message_id] = lane.conversation_id
             generation_start(accepted.spec)
         else:
             await self.send(text_data=reply)

@@ -22,7 +22,6 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from playground.compare.consumers import lane_frame
 from playground.sharing.models import ShareLink
 from playground.sharing.services import (
     ashare_conversation_ids,
@@ -39,7 +38,6 @@ CLOSE_NOT_FOUND = 4404
 class ShareConsumer(WatchingConsumer):
     share_id: int | None = None
     token: str = ""
-    shows_lanes: bool = False
     _expiry: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
@@ -50,8 +48,6 @@ class ShareConsumer(WatchingConsumer):
             await self.close(code=CLOSE_NOT_FOUND)
             return
         self.share_id = link.pk
-        self.shows_lanes = link.compare_session_id is not None
-        self.message_conversations: dict[int, int] = {}
         await self.channel_layer.group_add(share_group(link.pk), self.channel_name)
         # Revoked between the look-up and joining the group: the announcement went unheard.
         if not await ashare_is_open(share_id=link.pk):
@@ -70,13 +66,6 @@ class ShareConsumer(WatchingConsumer):
         if event.get("final"):
             event = {**event, "html": self._fetch_from_share(event["html"], event["message_id"])}
         await super().stream_frame(event)
-
-    async def send_frame(self, html: str, *, message_id: int) -> None:
-        if self.shows_lanes:
-            html = await lane_frame(
-                html, message_id=message_id, watched=self.watched, known=self.message_conversations
-            )
-        await self.send(text_data=html)
 
     def _fetch_from_share(self, html: str, message_id: int) -> str:
         owners = reverse("message_fragment", kwargs={"message_id": message_id})

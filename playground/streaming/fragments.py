@@ -30,9 +30,14 @@ def block_append(*, message_id: int, block_html: str) -> str:
     return f'<div hx-swap-oob="beforeend:#m-{message_id}-blocks">{block_html}</div>'
 
 
-def messages_append(inner_html: str) -> str:
-    """Whole messages added at the end of the page's message list."""
-    return f'<div hx-swap-oob="beforeend:#messages">{inner_html}</div>'
+def messages_append(inner_html: str, *, conversation_id: int) -> str:
+    """Whole messages of a conversation added at the end of its list: the page's ``#messages``
+    (the playground, a shared conversation) or, on a page of lanes (the compare page, a shared
+    comparison), the lane's ``#lane-messages-<conversation id>``. A page has one or the other."""
+    return (
+        f'<div hx-swap-oob="beforeend:#messages, #lane-messages-{conversation_id}">'
+        f"{inner_html}</div>"
+    )
 
 
 def message_removal(*, message_id: int) -> str:

@@ -58,12 +58,14 @@ class LiveMessage:
         self,
         *,
         message_id: int,
+        conversation_id: int,
         model: str,
         status: str,
         before_html: str = "",
         replaces_message_id: int | None = None,
     ) -> None:
         self.message_id = message_id
+        self.conversation_id = conversation_id
         self.model = model
         self.seq = 0
         self.status = status
@@ -158,7 +160,9 @@ class LiveMessage:
 
     def opening(self, article_html: str) -> str:
         """Where the message goes in a page that does not have it yet."""
-        placed = fragments.messages_append(self._before_html + article_html)
+        placed = fragments.messages_append(
+            self._before_html + article_html, conversation_id=self.conversation_id
+        )
         if self._replaces is None:
             return placed
         return fragments.message_removal(message_id=self._replaces) + placed

@@ -125,6 +125,7 @@ class Generation:
         self.spec = spec
         self.live = LiveMessage(
             message_id=spec.message_id,
+            conversation_id=spec.conversation_id,
             model=str(spec.body.get("model", "")),
             status=WAITING,
             before_html=spec.before_html,

@@ -114,7 +114,7 @@ class WatchingConsumer(AsyncWebsocketConsumer):
             message_id, event["seq"], event["html"], final=event.get("final", False)
         )
         for html in ready:
-            await self.send_frame(html, message_id=message_id)
+            await self.send(text_data=html)
         if gap:
             await self.resync(message_id, in_page=in_page)
 
@@ -142,18 +142,17 @@ class WatchingConsumer(AsyncWebsocketConsumer):
                 return
             article = fragments.message_html({**stored.context, "oob": in_page})
             html = (
-                article if in_page else fragments.messages_append(self._question(stored) + article)
+                article
+                if in_page
+                else fragments.messages_append(
+                    self._question(stored) + article, conversation_id=stored.conversation_id
+                )
             )
-        await self.send_frame(html, message_id=message_id)
+        await self.send(text_data=html)
         for frame in self.order.synced(message_id, seq, final=final):
-            await self.send_frame(frame, message_id=message_id)
+            await self.send(text_data=frame)
         if self.order.waiting(message_id):
             self._resync_later(message_id)
-
-    async def send_frame(self, html: str, *, message_id: int) -> None:
-        """Send what shows answer ``message_id``. A page with a message list per conversation
-        (the compare page's lanes) overrides this to retarget ``fragments.messages_append``."""
-        await self.send(text_data=html)
 
     async def _watch_for_lost_endings(self) -> None:
         """Channel layers drop messages when a queue is full; if the one dropped was an answer's

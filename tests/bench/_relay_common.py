@@ -27,7 +27,7 @@ PACE_STREAMS = (1, 100)
 GOALS = {"throughput": 1.2, "pace 1": 1.05, "pace 100": 1.25, "bytes": 1.5}
 MODEL = "deepseek-v4-flash"
 _WORD = re.compile(r"\bw\d+\b")
-_OPENING = 'hx-swap-oob="beforeend:#messages"'
+_OPENING = 'hx-swap-oob="beforeend:#messages,'
 _ANSWER_ID = re.compile(r'<article id="m-(\d+)" class="message message-assistant')
 
 

@@ -22,7 +22,7 @@ from websockets.typing import Origin
 from playground.cluster.local import LocalCluster
 from tests.streaming.dom import Page
 
-_OPENING = 'hx-swap-oob="beforeend:#messages"'
+_OPENING = 'hx-swap-oob="beforeend:#messages,'
 
 
 def create_signed_in(usernames: list[str]) -> dict[str, str]:

@@ -97,7 +97,7 @@ class Tab:
 
     async def receive_opening(self, wait: float = 20) -> int:
         """Receive up to the frame that places a new answer in the page; the answer's id."""
-        await self.receive_until(lambda html: 'hx-swap-oob="beforeend:#messages"' in html, wait)
+        await self.receive_until(lambda html: 'hx-swap-oob="beforeend:#messages,' in html, wait)
         return self.answer_id()
 
     async def until_finished(self, message_id: int, wait: float = 20) -> None:

@@ -41,7 +41,9 @@ def streams(draw):
 @settings(max_examples=60, deadline=None)
 @given(streams())
 def test_any_snapshot_followed_by_the_later_frames_shows_every_delta_once(steps):
-    live = LiveMessage(message_id=7, model="deepseek-v4-flash", status="Waiting…")
+    live = LiveMessage(
+        message_id=7, conversation_id=3, model="deepseek-v4-flash", status="Waiting…"
+    )
     frames = [live.opening_frame()]
     snapshots = [(live.snapshot_seq, live.snapshot(in_page=False))]
     expected = ["", "", ""]
