@@ -54,7 +54,7 @@ def test_a_given_new_key_is_used(settings, key_file, alice, make_key, alices_sec
     path, old = key_file
     make_key(alice)
     new = Fernet.generate_key().decode()
-    rotate("--new-key", new)
+    rotate(f"--new-key={new}")
     assert path.read_text().strip() == f"{new},{old}"
     token = ApiKey.objects.get().secret_ciphertext.encode()
     assert Fernet(new).decrypt(token).decode() == alices_secret
@@ -68,7 +68,7 @@ def test_with_keys_from_the_environment_it_prints_the_value_to_set(
     settings.PLAYGROUND_ENCRYPTION_KEYS = [old]
     make_key(alice)
     new = Fernet.generate_key().decode()
-    output = rotate("--new-key", new)
+    output = rotate(f"--new-key={new}")
     assert f'PLAYGROUND_ENCRYPTION_KEY="{new},{old}"' in output
     assert alices_secret not in output and alices_secret[:8] not in output
     settings.PLAYGROUND_ENCRYPTION_KEYS = [new, old]

@@ -8,7 +8,8 @@ Running servers pick the new file up by themselves (see ``playground.accounts.cr
 With ``PLAYGROUND_ENCRYPTION_KEY`` in the environment the command cannot change it: it
 re-encrypts and prints the value to set (``PLAYGROUND_ENCRYPTION_KEY="new,old"``); restart every
 process with it. To avoid the gap, set "new,old" first, restart, then run this command with
-``--new-key new``. API keys are never printed.
+``--new-key=new`` (with "=": a Fernet key may begin with "-", which would otherwise read as an
+option). API keys are never printed.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--new-key", help="the Fernet key to rotate to (default: a freshly generated one)"
+            "--new-key",
+            help="the Fernet key to rotate to, as --new-key=KEY (a key may begin with '-'); "
+            "default: a freshly generated one",
         )
 
     def handle(self, *args: object, new_key: str | None, **options: object) -> None:
