@@ -68,39 +68,41 @@ async def answer_finish(*, message_id: int, fields: dict[str, Any]) -> None:
     await Message.objects.filter(pk=message_id).aupdate(**fields, updated_at=timezone.now())
 
 
-def stale_interrupt(messages: QuerySet[Message], *, running: frozenset[int]) -> list[int]:
+def stale_interrupt(
+    messages: QuerySet[Message], *, running: frozenset[int]
+) -> list[tuple[int, int]]:
     """Mark as interrupted the streaming answers among ``messages`` that no live process has
-    refreshed for a while (``running``: this process's own, never stale); their ids."""
+    refreshed for a while (``running``: this process's own, never stale); the (answer,
+    conversation) ids of those it interrupted."""
     cutoff = timezone.now() - timedelta(seconds=STALE_AFTER_SECONDS)
-    stale = messages.filter(state=Message.State.STREAMING, updated_at__lt=cutoff)
-    stale = stale.exclude(pk__in=running)
-    ids = list(stale.values_list("pk", flat=True))
-    if ids:
-        Message.objects.filter(pk__in=ids, state=Message.State.STREAMING).update(
-            state=Message.State.INTERRUPTED, updated_at=timezone.now()
-        )
-    return ids
+    return _interrupt(messages.filter(updated_at__lt=cutoff), running=running)
 
 
 def stale_sweep(*, running: frozenset[int]) -> list[tuple[int, int]]:
-    """``stale_interrupt`` over every answer: the (answer, conversation) ids it interrupted."""
-    streaming = Message.objects.filter(state=Message.State.STREAMING)
-    return _interrupted_with_conversations(stale_interrupt(streaming, running=running))
+    """``stale_interrupt`` over every answer."""
+    return stale_interrupt(Message.objects.all(), running=running)
 
 
 def orphans_interrupt(*, runner: str, running: frozenset[int]) -> list[tuple[int, int]]:
     """Mark as interrupted the answers a process named ``runner`` left streaming in an earlier
     life (``running``: the ones this life already writes); the (answer, conversation) ids."""
-    orphans = Message.objects.filter(state=Message.State.STREAMING, runner=runner)
-    ids = list(orphans.exclude(pk__in=running).values_list("pk", flat=True))
-    if ids:
-        Message.objects.filter(pk__in=ids, state=Message.State.STREAMING).update(
-            state=Message.State.INTERRUPTED, updated_at=timezone.now()
-        )
-    return _interrupted_with_conversations(ids)
+    return _interrupt(Message.objects.filter(runner=runner), running=running)
 
 
-def _interrupted_with_conversations(ids: list[int]) -> list[tuple[int, int]]:
+def _interrupt(answers: QuerySet[Message], *, running: frozenset[int]) -> list[tuple[int, int]]:
+    """The streaming ``answers`` but this process's own, marked interrupted; the (answer,
+    conversation) ids of those that still streamed when marked."""
+    found = answers.filter(state=Message.State.STREAMING).exclude(pk__in=running)
+    pairs = list(found.values_list("pk", "conversation_id"))
+    if not pairs:
+        return pairs
+    ids = [pk for pk, _ in pairs]
+    marked = Message.objects.filter(pk__in=ids, state=Message.State.STREAMING).update(
+        state=Message.State.INTERRUPTED, updated_at=timezone.now()
+    )
+    if marked == len(pairs):
+        return pairs
+    # Some ended between the look-up and the update: only those marked here count.
     interrupted = Message.objects.filter(pk__in=ids, state=Message.State.INTERRUPTED)
     return list(interrupted.values_list("pk", "conversation_id"))
 

@@ -212,11 +212,10 @@ class WatchingConsumer(AsyncWebsocketConsumer):
 
     async def _interrupt_if_stale(self, message_id: int) -> bool:
         answers = Message.objects.filter(pk=message_id, conversation_id__in=list(self.watched))
-        conversation_id = await answers.values_list("conversation_id", flat=True).afirst()
-        if conversation_id is None or not await astale_interrupt(answers, running=running_ids()):
-            return False
-        await broadcast_refresh(conversation_id=conversation_id, message_id=message_id)
-        return True
+        interrupted = await astale_interrupt(answers, running=running_ids())
+        for _, conversation_id in interrupted:
+            await broadcast_refresh(conversation_id=conversation_id, message_id=message_id)
+        return bool(interrupted)
 
 
 def whole_number(value: Any) -> int | None:
