@@ -55,6 +55,7 @@ def compare_send(
             conversation_id=lane.conversation_id,
             data={**lane_data(session, lane, base=base), "message": prompt},
             running=running,
+            remember=False,  # "New chat" keeps starting from the playground's last settings
         )
         if isinstance(outcome, Refusal):
             problems[lane.pk] = _refusal_words(outcome)

@@ -81,6 +81,7 @@ def message_send(
     running: frozenset[int],
     edit_of: int | None = None,
     regenerate_of: int | None = None,
+    remember: bool = True,
 ) -> Accepted | Refusal:
     """Validate ``data`` (the compose form as the browser sent it), store the user's message and
     the empty answer, and describe the generation to start. ``conversation_id`` None starts a new
@@ -90,7 +91,8 @@ def message_send(
     the page's Result boxes) and then the Message box's text, if any. ``edit_of`` (a user message)
     makes the new message its sibling, a new branch; ``regenerate_of`` (an answer) stores no
     user message and answers the same question again as a sibling. Either takes the place of
-    the branch it leaves on the page."""
+    the branch it leaves on the page. ``remember`` makes these settings what the user's next
+    "New chat" starts from (a compare lane's do not)."""
     settings_form = RequestSettingsForm(data=data, user=user)
     text_required = regenerate_of is None and not answers_tools(data)
     compose_form = ComposeForm(data={"message": data.get("message")}, required=text_required)
@@ -110,7 +112,8 @@ def message_send(
             replaced = _branch_point(
                 conversation=conversation, edit_of=edit_of, regenerate_of=regenerate_of
             )
-            preferences_remember(user=user, settings_form=settings_form)
+            if remember:
+                preferences_remember(user=user, settings_form=settings_form)
             question, question_html = _question(
                 conversation=conversation, replaced=replaced, text=text, data=data
             )

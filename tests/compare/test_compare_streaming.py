@@ -12,7 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from playground.asgi import application
-from playground.conversations.models import Message
+from playground.conversations.models import Message, UserPreferences
 from tests.compare.conftest import compare_form, lanes_of, new_comparison, open_compare
 from tests.streaming.conftest import Tab, echo_words, socket_headers
 
@@ -119,6 +119,19 @@ async def test_a_follow_up_continues_each_lanes_own_history(alice):
         assert texts == ["[[echo]] first", "first", "[[echo]] second", "second"]
     await session.arefresh_from_db()
     assert session.title == "[[echo]] first"
+
+
+async def test_sending_to_the_lanes_leaves_new_chat_starting_from_the_playgrounds_settings(alice):
+    await UserPreferences.objects.acreate(
+        user=alice, provider="simulator", settings={"model": "my-playground-model"}
+    )
+    tab, session = await open_compare(alice)
+    flash, pro = await lanes_of(session)
+    await tab.send(compare_form("[[echo]] hello", {flash: {}, pro: {}}))
+    await until_all_finished(tab, 2)
+
+    preferences = await UserPreferences.objects.aget(user=alice)
+    assert preferences.settings == {"model": "my-playground-model"}
 
 
 async def test_stop_ends_one_lane_and_the_other_finishes(alice):
