@@ -115,7 +115,12 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "playground.sqlite3",
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            "CONN_MAX_AGE": None,
         }
     }
 
@@ -272,6 +277,10 @@ PLAYGROUND_MAX_CONCURRENT_GENERATIONS = env_int("PLAYGROUND_MAX_CONCURRENT_GENER
 PLAYGROUND_CHECKPOINT_SECONDS = env_float("PLAYGROUND_CHECKPOINT_SECONDS", 1.0)
 # Deltas arriving within this many milliseconds go to viewers as one frame (the first at once).
 PLAYGROUND_COALESCE_MS = env_int("PLAYGROUND_COALESCE_MS", 25)
+# Frames a second one process sends at most across its streaming answers: with many answers
+# streaming, each one's window widens (100 answers at 1000 frames/s: 100 ms windows), so that a
+# busy process spends its time reading and relaying tokens rather than framing them.
+PLAYGROUND_FRAME_BUDGET = env_int("PLAYGROUND_FRAME_BUDGET", 1000)
 
 # --- Scale-out ------------------------------------------------------------------------------
 

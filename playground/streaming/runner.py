@@ -140,6 +140,7 @@ class Generation:
         self._checkpoint: asyncio.Task[None] | None = None
         self._saved_seq = OPENING_SEQ
         self._coalesce = settings.PLAYGROUND_COALESCE_MS / 1000
+        self._frame_budget = max(1, settings.PLAYGROUND_FRAME_BUDGET)
         self._checkpoint_every = settings.PLAYGROUND_CHECKPOINT_SECONDS
         self._started = time.monotonic()
         self._last_write = self._started
@@ -273,7 +274,12 @@ class Generation:
                 self._checkpoint = asyncio.create_task(self._save(content, seq))
             if closing:
                 return
-            await asyncio.sleep(self._coalesce)
+            await asyncio.sleep(self._window())
+
+    def _window(self) -> float:
+        """Seconds until the next frame: the coalescing window, widened when so many answers
+        stream in this process that their frames would exceed the process's frame budget."""
+        return max(self._coalesce, len(_running) / self._frame_budget)
 
     def _checkpoint_due(self) -> list[dict[str, Any]] | None:
         """The content to save now, or None. Called right after a frame is taken, when the folder

@@ -7,6 +7,7 @@ and its browsers, each able to ``ask`` one question over the page's websocket.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import time
@@ -82,7 +83,7 @@ class RelayRun:
 
 
 class Browser(Protocol):
-    async def ask(self, text: str) -> RelayRun: ...
+    async def ask(self, text: str, *, together: asyncio.Barrier | None = None) -> RelayRun: ...
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ overstates the relay's cost under load; it is kept for comparison with the serve
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import time
@@ -51,7 +52,7 @@ class InProcessBrowser:
         cookie = f"sessionid={self.client.cookies['sessionid'].value}".encode()
         return [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", cookie)]
 
-    async def ask(self, text: str) -> RelayRun:
+    async def ask(self, text: str, *, together: asyncio.Barrier | None = None) -> RelayRun:
         from asgiref.sync import sync_to_async
         from channels.testing import WebsocketCommunicator
 
@@ -60,6 +61,8 @@ class InProcessBrowser:
         socket = WebsocketCommunicator(application, "/ws/chat/", headers=self.headers())
         connected, _ = await socket.connect()
         assert connected, "the websocket was refused"
+        if together is not None:
+            await together.wait()
         run = RelayRun()
         run.sent_at = time.perf_counter()
         await socket.send_to(text_data=json.dumps(send_data(text)))

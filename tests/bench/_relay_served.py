@@ -126,7 +126,10 @@ class ServedBrowser:
         self.origin = Origin(base_url)
         self.client = client
 
-    async def ask(self, text: str) -> RelayRun:
+    async def ask(self, text: str, *, together: asyncio.Barrier | None = None) -> RelayRun:
+        """Open the page's socket, then (once every browser of ``together`` has its socket
+        open, as pages are open before their users press Send) send ``text`` and read the answer.
+        """
         cookie = f"sessionid={self.client.cookies['sessionid']}"
         async with connect(
             self.ws_url,
@@ -138,6 +141,8 @@ class ServedBrowser:
         ) as websocket:
             assert isinstance(websocket, CountingConnection)
             handshake_bytes = websocket.received_bytes
+            if together is not None:
+                await together.wait()
             run = RelayRun()
             run.sent_at = time.perf_counter()
             await websocket.send(json.dumps(send_data(text)))

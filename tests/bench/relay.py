@@ -16,10 +16,11 @@ the same bytes and the browser can tell which token each frame brought.
 
 - throughput: a 20,000-token answer as fast as the Simulator sends it; relay time (Send to the
   last frame) / the SDK's time (request to final message), best of a few alternating runs.
-- pace: 500 tokens at 100 tokens/s with 1 and with 100 concurrent streams (100 users, sent at
-  once); completion time (Send to last frame) / the ideal 5 s; how late each token arrives
-  against the ideal schedule (calibrated on each stream's earliest token), relay vs direct, whose
-  difference at p99 is the delay the relay adds; frames per second per stream.
+- pace: 500 tokens at 100 tokens/s with 1 and with 100 concurrent streams (100 users whose pages
+  are open, their sockets connected, who then press Send at once); completion time (Send to last
+  frame) / the ideal 5 s; how late each token arrives against the ideal schedule (calibrated on
+  each stream's earliest token), relay vs direct, whose difference at p99 is the delay the relay
+  adds; frames per second per stream.
 - cost: websocket bytes on the wire / the final HTML of the exchange (the question and the answer
   as the page finally shows them). The served app compresses websocket messages (permessage-
   deflate, as browsers ask); the client counts the frames' bytes as they come off the socket, and
@@ -100,7 +101,8 @@ async def pace_relay(app: App, browsers: list[Browser], samples: list[int]) -> l
 
     text = prompt(PACE_TOKENS, PACE_SPEED)
     sampler = asyncio.create_task(sample_rss())
-    runs = await asyncio.gather(*(browser.ask(text) for browser in browsers))
+    together = asyncio.Barrier(len(browsers))
+    runs = await asyncio.gather(*(browser.ask(text, together=together) for browser in browsers))
     await sampler
     return list(runs)
 

@@ -68,6 +68,32 @@ async def test_frames_append_small_pieces_and_never_resend_the_message(alice):
     assert not any(f'id="m-{answer_id}"' in f for f in frames), "no frame resends the message"
 
 
+async def test_many_answers_streaming_at_once_widen_each_ones_window_to_the_frame_budget(
+    alice, settings
+):
+    # Two answers at 20 frames a second for the process: 100 ms windows, not 25 ms ones.
+    settings.PLAYGROUND_FRAME_BUDGET = 20
+    tabs = [await open_tab(alice), await open_tab(alice)]
+    texts = [echo_words(600), echo_words(600, start=600)]
+    for tab, text in zip(tabs, texts, strict=True):
+        await tab.send(compose(f"[[echo]] [[speed:2000]] {text}"))
+    answer_ids = [await tab.receive_opening() for tab in tabs]
+    starts = [len(tab.received) for tab in tabs]
+    for tab, answer_id in zip(tabs, answer_ids, strict=True):
+        await tab.until_finished(answer_id)
+
+    for tab, answer_id, start, text in zip(tabs, answer_ids, starts, texts, strict=True):
+        appends = [
+            f
+            for f in tab.received[start:]
+            if f.startswith(f'<span hx-swap-oob="beforeend:#m-{answer_id}-b-')
+        ]
+        # 0.3 s of tokens in 100 ms windows (the first frame goes at once): about 4 frames,
+        # where 25 ms windows would make about 12.
+        assert 2 <= len(appends) <= 6, len(appends)
+        assert tab.page.text(f"m-{answer_id}-b-0-body").strip() == text, "nothing lost"
+
+
 async def test_thinking_streams_into_a_collapsible_block_before_the_text(alice):
     tab = await open_tab(alice)
     await tab.send(compose("[[echo]] Hello there", thinking="enabled"))
