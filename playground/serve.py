@@ -15,15 +15,21 @@ compression state, not a quarter of a megabyte.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
-from autobahn.websocket.compress import (
+from playground.reactor import reactor_install
+
+# Before Daphne's import, which would install a reactor on a plain asyncio loop.
+LOOP = reactor_install()
+
+from autobahn.websocket.compress import (  # noqa: E402
     PerMessageDeflateOffer,
     PerMessageDeflateOfferAccept,
 )
-from daphne import server as daphne_server
-from daphne.cli import CommandLineInterface
-from daphne.ws_protocol import WebSocketFactory
+from daphne import server as daphne_server  # noqa: E402
+from daphne.cli import CommandLineInterface  # noqa: E402
+from daphne.ws_protocol import WebSocketFactory  # noqa: E402
 
 # 2 KiB of history: several frames' wrappers; zlib's state is then about 2**(bits+2) + 2**(mem+9)
 # bytes per socket.
@@ -50,6 +56,7 @@ class CompressingWebSocketFactory(WebSocketFactory):
 
 
 def main() -> None:
+    print(f"playground.serve: Daphne on {LOOP}", file=sys.stderr, flush=True)
     daphne_server.WebSocketFactory = CompressingWebSocketFactory
     CommandLineInterface.entrypoint()
 

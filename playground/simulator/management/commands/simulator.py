@@ -11,6 +11,7 @@ from dataclasses import fields
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from playground.reactor import reactor_install
 from playground.simulator.config import SimulatorConfig
 
 # Command-line options that map one to one onto SimulatorConfig fields, with their settings.
@@ -40,7 +41,9 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args: object, **options: object) -> None:
-        # Daphne installs Twisted's asyncio reactor on import: import it before anything Twisted.
+        # Daphne installs Twisted's asyncio reactor on import, unless one is installed: ours
+        # first (on uvloop), then Daphne, before anything else Twisted.
+        reactor_install()
         from daphne.server import Server
 
         from playground.simulator.app import SimulatorApp
