@@ -18,7 +18,6 @@ from django.contrib.auth.base_user import AbstractBaseUser
 
 from playground.accounts.consumers import AuthenticatedConsumer
 from playground.cluster.stopping import answer_stop_elsewhere
-from playground.conversations.forms import ComposeForm
 from playground.conversations.models import Conversation, Message
 from playground.streaming import fragments
 from playground.streaming.actions import ActionsConsumer, Handler
@@ -233,13 +232,9 @@ def _accepted_html(accepted: Accepted, *, clear_settings: bool) -> str:
     Field errors are kept current by the page's "check settings" requests as fields change; all
     the containers are emptied only if a refused send on this socket filled them.
     """
-    if clear_settings:
-        html = fragments.form_feedback(
-            settings_form=accepted.settings_form, compose_form=ComposeForm()
-        )
-    else:
-        html = fragments.message_errors([])
-    html += fragments.message_box() + fragments.tool_results(calls=[])
+    html = fragments.compose_cleared()
+    if clear_settings:  # the Message box's errors are emptied above
+        html += fragments.form_feedback(settings_form=accepted.settings_form, compose_form=None)
     if accepted.created:
         html += fragments.conversation_started(conversation=accepted.conversation)
     return html

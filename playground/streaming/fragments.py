@@ -8,6 +8,8 @@ around escaped text and nothing else. Model output is always escaped here or in 
 
 from __future__ import annotations
 
+import functools
+
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -111,6 +113,14 @@ def message_box() -> str:
     return render_to_string(
         "conversations/_message_box.html", {"compose_form": ComposeForm(), "oob": True}
     )
+
+
+@functools.cache
+def compose_cleared() -> str:
+    """The compose area once a send is accepted: the Message box's errors emptied, the box
+    empty, no Result boxes. The same every time, so rendered once per process (a burst of
+    sends queues on the database thread, where this is rendered)."""
+    return message_errors([]) + message_box() + tool_results(calls=[])
 
 
 def conversation_started(*, conversation: Conversation) -> str:
