@@ -33,8 +33,9 @@ from playground.conversations.inspector import masked_headers
 from playground.conversations.models import Message
 from playground.conversations.pricing import cost_estimate
 from playground.streaming import fragments
+from playground.streaming.checkpoints import checkpoint_save
 from playground.streaming.live import OPENING_SEQ, LiveMessage
-from playground.streaming.store import HEARTBEAT_SECONDS, answer_finish, checkpoint_save
+from playground.streaming.store import HEARTBEAT_SECONDS, answer_finish
 from playground.streaming.timeline import StreamTimeline
 from playground.upstream import guard_provider, http_client_for
 from playground.wire.client import (

@@ -2,24 +2,28 @@
 
 A generation writes a streaming answer's partial content at most every checkpoint interval, and
 at least every ``HEARTBEAT_SECONDS`` (so that ``updated_at`` proves it is alive), each time only
-if the answer is still streaming; then its final state once. An answer left ``streaming`` by a
-process that went away stops being refreshed: after ``STALE_AFTER_SECONDS`` it counts as
-interrupted, which is what viewers see and what frees its place under the per-user limit.
-Each serving process also sweeps for such answers every heartbeat, and at its start marks those
-its own previous life left behind (``playground.cluster.duties``). Both intervals are settings.
+if the answer is still streaming (``playground.streaming.checkpoints`` gathers the checkpoints
+of a process's answers into one database trip); then its final state once. An answer left
+``streaming`` by a process that went away stops being refreshed: after ``STALE_AFTER_SECONDS`` it
+counts as interrupted, which is what viewers see and what frees its place under the per-user
+limit. Each serving process also sweeps for such answers every heartbeat, and at its start marks
+those its own previous life left behind (``playground.cluster.duties``). Both intervals are
+settings.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from playground.cluster.identity import process_name
@@ -31,6 +35,10 @@ logger = logging.getLogger("playground.streaming")
 HEARTBEAT_SECONDS = settings.PLAYGROUND_HEARTBEAT_SECONDS
 STALE_AFTER_SECONDS = settings.PLAYGROUND_STALE_AFTER_SECONDS
 RECENTLY_ENDED_SECONDS = 10.0
+
+# Sent on the database thread after each trip of ``checkpoints_write``, with ``checkpoints`` and
+# their ``outcomes`` (as returned): what a receiver counting database trips per answer listens to.
+checkpoints_written = Signal()
 
 
 @dataclass(frozen=True)
@@ -45,21 +53,75 @@ class StoredAnswer:
     question_context: dict[str, Any] | None = None
 
 
-async def checkpoint_save(*, message_id: int, content: list[dict[str, Any]], seq: int) -> bool:
-    """Save the partial answer as of frame ``seq``; False if it is no longer streaming (stopped
-    from another process, or its conversation deleted).
+@dataclass(frozen=True, kw_only=True)
+class Checkpoint:
+    """An answer's partial content as of frame ``seq``."""
+
+    message_id: int
+    content: list[dict[str, Any]]
+    seq: int
+
+
+# What became of one checkpoint: written, written after a sweep took the answer for stale, not
+# written because the answer no longer streams, or the error that kept it from being written.
+_Outcome = Literal["saved", "taken back", "gone"] | Exception
+
+
+def checkpoints_write(*, checkpoints: Sequence[Checkpoint]) -> list[bool | Exception]:
+    """Save each partial answer, all in one transaction; for each, in order: True if saved, False
+    if it is no longer streaming (stopped from another process, or its conversation deleted), or
+    the error that kept it from being saved.
 
     An answer this process runs that a sweep found stale (this process was too busy to save it
-    in time, not gone) is taken back: it is streaming again, and its viewers are told."""
-    answer = Message.objects.filter(pk=message_id)
-    fields = {"content": content, "seq": seq, "updated_at": timezone.now()}
-    if await answer.filter(state=Message.State.STREAMING).aupdate(**fields):
-        return True
-    swept = answer.filter(state=Message.State.INTERRUPTED, runner=process_name())
-    if not await swept.aupdate(state=Message.State.STREAMING, **fields):
-        return False
-    logger.warning("answer %s was taken for stale while this process still ran it", message_id)
-    return True
+    in time, not gone) is taken back: it is streaming again, and its viewers are told.
+    If the transaction fails, each answer is tried again in its own, so that one answer's fault
+    costs the others nothing."""
+    runner = process_name()
+    try:
+        with transaction.atomic():
+            outcomes: list[_Outcome] = [
+                _checkpoint_write(checkpoint, runner=runner) for checkpoint in checkpoints
+            ]
+    except Exception as error:
+        if len(checkpoints) == 1:
+            outcomes = [error]
+        else:
+            logger.warning(
+                "a batch of %d checkpoints failed; writing them one by one",
+                len(checkpoints),
+                exc_info=True,
+            )
+            outcomes = [_checkpoint_write_alone(c, runner=runner) for c in checkpoints]
+    for checkpoint, outcome in zip(checkpoints, outcomes, strict=True):
+        if outcome == "taken back":  # logged once committed
+            logger.warning(
+                "answer %s was taken for stale while this process still ran it",
+                checkpoint.message_id,
+            )
+    results = [
+        outcome if isinstance(outcome, Exception) else outcome != "gone" for outcome in outcomes
+    ]
+    checkpoints_written.send(sender=Checkpoint, checkpoints=checkpoints, outcomes=results)
+    return results
+
+
+def _checkpoint_write(checkpoint: Checkpoint, *, runner: str) -> _Outcome:
+    answer = Message.objects.filter(pk=checkpoint.message_id)
+    fields = {"content": checkpoint.content, "seq": checkpoint.seq, "updated_at": timezone.now()}
+    if answer.filter(state=Message.State.STREAMING).update(**fields):
+        return "saved"
+    swept = answer.filter(state=Message.State.INTERRUPTED, runner=runner)
+    if swept.update(state=Message.State.STREAMING, **fields):
+        return "taken back"
+    return "gone"
+
+
+def _checkpoint_write_alone(checkpoint: Checkpoint, *, runner: str) -> _Outcome:
+    try:
+        with transaction.atomic():
+            return _checkpoint_write(checkpoint, runner=runner)
+    except Exception as error:
+        return error
 
 
 async def answer_finish(*, message_id: int, fields: dict[str, Any]) -> None:
@@ -174,6 +236,7 @@ def stored_answer(*, message_id: int, conversation_ids: Collection[int]) -> Stor
     )
 
 
+acheckpoints_write = database_sync_to_async(checkpoints_write)
 astale_interrupt = database_sync_to_async(stale_interrupt)
 astale_sweep = database_sync_to_async(stale_sweep)
 aorphans_interrupt = database_sync_to_async(orphans_interrupt)

@@ -1,8 +1,8 @@
 """The partial answer is saved at most once per checkpoint interval, never once per delta: the
 database writes of a 2,000-token answer are bounded by how long it streams, not by its tokens.
 
-Writes are counted by the database itself (SQLite triggers on the message table), whatever code
-path makes them.
+Writes are counted by the database itself (SQLite triggers on the message table, see
+``tests/streaming/written.py``), whatever code path makes them.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import connection
 
 from playground.conversations.models import Message
 from tests.compose import compose
 from tests.streaming.conftest import echo_words, open_tab, stored
+from tests.streaming.written import Write, message_writes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,31 +24,9 @@ TOKENS = 2000
 
 
 @pytest.fixture
-def message_writes(transactional_db: None) -> Iterator[Callable[[int], list[tuple[str, int]]]]:
-    """``writes(message_id)``: every INSERT and UPDATE of that message row, as (kind, seq)."""
-    if connection.vendor != "sqlite":
-        pytest.skip("writes are counted with SQLite triggers")
-    table = Message._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE test_message_writes (kind TEXT, message_id INT, seq INT)")
-        for kind in ("INSERT", "UPDATE"):
-            cursor.execute(
-                f"CREATE TRIGGER test_count_{kind.lower()} AFTER {kind} ON {table} BEGIN "  # noqa: S608
-                f"INSERT INTO test_message_writes VALUES ('{kind}', NEW.id, NEW.seq); END"
-            )
-
-    def writes(message_id: int) -> list[tuple[str, int]]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT kind, seq FROM test_message_writes WHERE message_id = %s", [message_id]
-            )
-            return list(cursor.fetchall())
-
-    yield writes
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER test_count_insert")
-        cursor.execute("DROP TRIGGER test_count_update")
-        cursor.execute("DROP TABLE test_message_writes")
+def writes(transactional_db: None) -> Iterator[Callable[[int], list[Write]]]:
+    with message_writes() as recorded:
+        yield recorded
 
 
 async def stream_answer(tab, tokens_per_second: int) -> Message:
@@ -63,18 +41,16 @@ async def stream_answer(tab, tokens_per_second: int) -> Message:
     return message
 
 
-async def test_writes_of_a_2000_token_answer_are_bounded_by_its_duration(
-    alice, settings, message_writes
-):
+async def test_writes_of_a_2000_token_answer_are_bounded_by_its_duration(alice, settings, writes):
     settings.PLAYGROUND_CHECKPOINT_SECONDS = INTERVAL
     tab = await open_tab(alice)
     slow = await stream_answer(tab, tokens_per_second=1000)
     fast = await stream_answer(tab, tokens_per_second=8000)
 
     for message in (slow, fast):
-        writes = await sync_to_async(message_writes)(message.pk)
-        inserts = [seq for kind, seq in writes if kind == "INSERT"]
-        updates = [seq for kind, seq in writes if kind == "UPDATE"]
+        written = await sync_to_async(writes)(message.pk)
+        inserts = [write.seq for write in written if write.kind == "INSERT"]
+        updates = [write.seq for write in written if write.kind == "UPDATE"]
         seconds = message.duration_ms / 1000
         assert len(inserts) == 1
         # Checkpoints: at most one per interval (plus one for the last, partial interval); then
@@ -82,8 +58,8 @@ async def test_writes_of_a_2000_token_answer_are_bounded_by_its_duration(
         assert len(updates) <= seconds / INTERVAL + 2, (seconds, updates)
         assert updates == sorted(updates), "each checkpoint is of a later frame"
         assert updates[-1] == message.seq
-    slow_updates = [k for k, _ in await sync_to_async(message_writes)(slow.pk) if k == "UPDATE"]
-    fast_updates = [k for k, _ in await sync_to_async(message_writes)(fast.pk) if k == "UPDATE"]
+    slow_updates = [w for w in await sync_to_async(writes)(slow.pk) if w.kind == "UPDATE"]
+    fast_updates = [w for w in await sync_to_async(writes)(fast.pk) if w.kind == "UPDATE"]
     assert len(slow_updates) >= 4, "a 2 s answer is checkpointed while it streams"
     assert len(fast_updates) < len(slow_updates), "same tokens, shorter answer, fewer writes"
 
