@@ -22,6 +22,7 @@ from django.conf import settings
 
 from playground.accounts.providers import is_builtin
 from playground.accounts.ssrf import UnsafeEndpoint, check_endpoint_url, judge_addresses
+from playground.upstream_network import AsyncioBackend
 from playground.wire.providers import Provider
 
 _clients: dict[tuple[asyncio.AbstractEventLoop, bool], tuple[httpx.AsyncClient, asyncio.Task]] = {}
@@ -89,11 +90,15 @@ def _new_client(*, guarded: bool) -> httpx.AsyncClient:
         # A proxy from the environment would resolve custom endpoints' names out of our sight.
         trust_env=not guarded,
     )
-    if guarded:
-        # httpx has no public hook for the network backend; its pool keeps it in this attribute
-        # (tests/accounts/test_upstream_client.py fails if that ever changes).
-        pool = client._transport._pool
-        pool._network_backend = PublicAddressesOnly(pool._network_backend)
+    # The asyncio backend reads streamed answers for a fraction of the CPU of httpcore's anyio
+    # one. httpx has no public hook for a network backend; each transport's pool keeps it in this
+    # attribute (tests/accounts/test_upstream_client.py fails if that ever changes). The proxies
+    # taken from the environment are transports of their own, mounted beside the default one.
+    backend = AsyncioBackend()
+    for transport in [client._transport, *client._mounts.values()]:
+        if transport is not None:
+            pool = transport._pool
+            pool._network_backend = PublicAddressesOnly(backend) if guarded else backend
     return client
 
 
