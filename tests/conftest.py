@@ -17,8 +17,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from playground.processes import process_stop
 from playground.simulator.config import SimulatorConfig
-from playground.simulator.process import RunningSimulator, start_simulator, stop_simulator
+from playground.simulator.process import RunningSimulator, start_simulator
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -39,7 +40,7 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSimul
     try:
         yield running
     finally:
-        stop_simulator(running.process)
+        process_stop(running.process)
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,6 @@ port is the same process to the playground.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -23,11 +22,11 @@ import httpx
 from playground.cluster.servers import (
     RunningPostgres,
     RunningRedis,
-    die_with_parent,
     free_port,
     postgres_start,
     redis_start,
 )
+from playground.processes import die_with_parent, process_stop
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 APPLICATION = "playground.asgi:application"
@@ -82,14 +81,9 @@ class ServedProcess:
         raise RuntimeError(f"Daphne did not start:\n{self.log_path.read_text(errors='replace')}")
 
     def stop(self) -> None:
-        """SIGTERM, as an operator stops it (a wait of 15 s, then SIGKILL)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        """SIGTERM, as an operator stops it (a grace period, then SIGKILL)."""
+        if self.process is not None:
+            process_stop(self.process)
 
     def kill(self) -> None:
         """SIGKILL: the process dies at once, with no chance to save anything."""

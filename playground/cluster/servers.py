@@ -14,11 +14,9 @@ Either raises ``ServerUnavailable`` saying what is missing and how to install it
 
 from __future__ import annotations
 
-import ctypes
 import os
 import pwd
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +24,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from playground.processes import die_with_parent, process_stop
 
 DATABASE = "playground"
 _FAST = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
@@ -207,13 +207,7 @@ class RunningRedis:
     process: subprocess.Popen[bytes]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        process_stop(self.process)
 
 
 def redis_start(*, log_path: Path, timeout: float = 30) -> RunningRedis:
@@ -259,9 +253,3 @@ def _redis_pong(port: int) -> bool:
             return connection.recv(16).startswith(b"+PONG")
     except OSError:
         return False
-
-
-def die_with_parent() -> None:
-    """For ``preexec_fn``: Linux's PR_SET_PDEATHSIG, so that the child gets SIGTERM if this
-    process dies without stopping it."""
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)

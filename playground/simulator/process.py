@@ -3,10 +3,8 @@ port, for the test suite and the benchmarks: start it, learn its URL, stop it.""
 
 from __future__ import annotations
 
-import ctypes
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -15,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from playground.processes import die_with_parent, process_stop
 from playground.simulator.config import SimulatorConfig
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
@@ -56,32 +55,16 @@ def start_simulator(
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=die_with_parent if sys.platform == "linux" else None,
         )
     deadline = time.monotonic() + timeout
     try:
         base_url = _wait_for_listening(process, log_path, deadline=deadline)
         _wait_until_answering(base_url, deadline=deadline)
     except RuntimeError:
-        stop_simulator(process)
+        process_stop(process)
         raise
     return RunningSimulator(base_url=base_url, config=config, process=process, log_path=log_path)
-
-
-def stop_simulator(process: subprocess.Popen[bytes], *, sig: int = signal.SIGTERM) -> int:
-    """Signal the process and wait for it (killing it if it hangs); return its exit code."""
-    if process.poll() is None:
-        process.send_signal(sig)
-        try:
-            return process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    return process.wait()
-
-
-def _die_with_parent() -> None:
-    # Linux's PR_SET_PDEATHSIG: the child gets SIGTERM if its parent dies without cleaning up.
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
 
 
 def _wait_for_listening(

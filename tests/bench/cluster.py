@@ -30,8 +30,9 @@ from websockets.typing import Origin
 
 from playground.cluster.local import LocalCluster, free_ports
 from playground.cluster.servers import ServerUnavailable
+from playground.processes import process_stop
 from playground.simulator.config import SimulatorConfig
-from playground.simulator.process import RunningSimulator, start_simulator, stop_simulator
+from playground.simulator.process import RunningSimulator, start_simulator
 from tests.bench._relay_common import (
     PACE_SPEED,
     PACE_TOKENS,
@@ -142,4 +143,4 @@ def main() -> None:
             report(runs, direct, before, halfway, out)
         finally:
             cluster.stop()
-            stop_simulator(simulator.process)
+            process_stop(simulator.process)

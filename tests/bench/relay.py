@@ -42,8 +42,9 @@ from typing import Any
 
 import anthropic
 
+from playground.processes import process_stop
 from playground.simulator.config import SimulatorConfig
-from playground.simulator.process import RunningSimulator, start_simulator, stop_simulator
+from playground.simulator.process import RunningSimulator, start_simulator
 from tests.bench import _relay_inprocess, _relay_served
 from tests.bench._relay_common import (
     GOALS,
@@ -266,7 +267,7 @@ def main() -> None:
             served(simulator, root / "served", out)
             in_process(simulator, root / "in-process", out)
         finally:
-            stop_simulator(simulator.process)
+            process_stop(simulator.process)
 
 
 if __name__ == "__main__":

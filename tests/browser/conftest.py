@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from playground.processes import process_stop
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 _LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
@@ -70,12 +71,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, simulator) -> Iterator[st
     try:
         yield f"http://127.0.0.1:{_wait_for_port(process, log_path)}"
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process_stop(process)
 
 
 def _wait_for_port(process: subprocess.Popen, log_path: Path) -> int:

@@ -10,12 +10,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from playground.processes import process_stop
 from playground.simulator.config import SimulatorConfig
 from playground.simulator.process import (
     PROJECT_DIR,
     simulator_command,
     start_simulator,
-    stop_simulator,
 )
 
 QUICK = SimulatorConfig(tokens_per_second=0, first_byte_delay=0)
@@ -36,7 +36,7 @@ def test_the_command_answers_then_stops_cleanly_on_a_signal(tmp_path, sig):
             },
         )
     finally:
-        returncode = stop_simulator(running.process, sig=sig)
+        returncode = process_stop(running.process, sig=sig)
 
     assert response.json()["content"] == [{"type": "text", "text": "hi"}]
     assert returncode == 0
