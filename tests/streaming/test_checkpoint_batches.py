@@ -72,8 +72,16 @@ async def follow(tab: Tab, answer_id: int) -> set[str]:
     return shown
 
 
-def busy_database_thread(seconds: float, then: Callable[[], None] | None = None) -> int:
-    """Occupy the database thread (what a burst of other work does); its thread id."""
+def busy_database_thread(
+    seconds: float,
+    then: Callable[[], None] | None = None,
+    *,
+    first: Callable[[], None] | None = None,
+) -> int:
+    """Occupy the database thread (what a burst of other work does); its thread id. ``first``
+    runs as the thread takes this job, when every job queued before it is done."""
+    if first is not None:
+        first()
     time.sleep(seconds)
     if then is not None:
         then()
@@ -127,7 +135,13 @@ async def test_an_answer_stopped_elsewhere_stops_at_a_checkpoint_shared_with_ans
     await asyncio.sleep(0.3)
 
     stopped: list[int] = []
-    since = len(trips)
+    since = 0
+
+    def count_the_trips_made() -> None:
+        # On the database thread as the busy job starts: a trip queued before it is done and
+        # counted, so that only the trips queued behind it count as "just made" below.
+        nonlocal since
+        since = len(trips)
 
     def stop_one_in_the_next_batch() -> None:
         """What a Stop pressed in another process does, to an answer whose checkpoint waits for
@@ -141,7 +155,7 @@ async def test_an_answer_stopped_elsewhere_stops_at_a_checkpoint_shared_with_ans
 
     # The thread is busy: the first checkpoint due takes the next trip (queued behind this job),
     # the others gather; the Stop is queued behind that trip, so it lands before theirs.
-    busy = asyncio.create_task(sync_to_async(busy_database_thread)(0.6))
+    busy = asyncio.create_task(sync_to_async(busy_database_thread)(0.6, first=count_the_trips_made))
     await asyncio.sleep(0.3)
     await sync_to_async(busy_database_thread)(0, then=stop_one_in_the_next_batch)
     await busy
