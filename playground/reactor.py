@@ -3,8 +3,9 @@ macOS), asyncio's own otherwise or when ``PLAYGROUND_EVENT_LOOP=asyncio``.
 
 Daphne runs Twisted's asyncio reactor and installs it, on a new asyncio loop, when
 ``daphne.server`` is first imported; a reactor installed before that import is kept. So the
-programs that serve (``python -m playground.serve``, ``manage.py simulator``) call
-``reactor_install`` before they import Daphne. A relay is mostly many sockets' small reads and
+programs that serve (``python -m playground.serve``, ``manage.py simulator`` and ``runserver``)
+call ``reactor_install`` before they import Daphne (``manage.py`` before Django's setup, which
+imports Daphne's app). A relay is mostly many sockets' small reads and
 writes, which is what uvloop makes cheaper: with 100 answers streaming, the process spends about a
 fifth less time for the same work (``make bench``).
 """
@@ -38,3 +39,11 @@ def reactor_install() -> str:
 
     asyncioreactor.install(loop or asyncio.new_event_loop())
     return chosen
+
+
+def reactor_loop() -> str:
+    """The name of the loop under the installed reactor: "uvloop" or "asyncio"."""
+    from twisted.internet import reactor
+
+    module = type(getattr(reactor, "_asyncioEventloop", None)).__module__
+    return "uvloop" if module.startswith("uvloop") else "asyncio"

@@ -43,6 +43,20 @@ def test_the_command_answers_then_stops_cleanly_on_a_signal(tmp_path, sig):
     assert "Simulator stopped." in running.log_path.read_text()
 
 
+@pytest.mark.parametrize(("chosen", "loop"), [(None, "uvloop"), ("asyncio", "asyncio")])
+def test_the_simulator_runs_on_the_chosen_event_loop(tmp_path, monkeypatch, chosen, loop):
+    # Django's setup imports Daphne's app, which installs a reactor on a plain asyncio loop
+    # unless manage.py has installed ours first.
+    if chosen is None:
+        monkeypatch.delenv("PLAYGROUND_EVENT_LOOP", raising=False)
+    else:
+        monkeypatch.setenv("PLAYGROUND_EVENT_LOOP", chosen)
+    running = start_simulator(config=QUICK, log_path=tmp_path / "simulator.log")
+    process_stop(running.process)
+
+    assert f"{running.base_url} (Daphne on {loop})" in running.log_path.read_text()
+
+
 def test_a_port_already_in_use_is_a_clear_error(simulator):
     port = urlsplit(simulator.base_url).port
     command = simulator_command(config=simulator.config, port=port)

@@ -11,7 +11,7 @@ from dataclasses import fields
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from playground.reactor import reactor_install
+from playground.reactor import reactor_install, reactor_loop
 from playground.simulator.config import SimulatorConfig
 
 # Command-line options that map one to one onto SimulatorConfig fields, with their settings.
@@ -42,7 +42,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         # Daphne installs Twisted's asyncio reactor on import, unless one is installed: ours
-        # first (on uvloop), then Daphne, before anything else Twisted.
+        # first (on uvloop), then Daphne, before anything else Twisted. manage.py has done it
+        # already, before Django's setup imported Daphne's app.
         reactor_install()
         from daphne.server import Server
 
@@ -74,5 +75,7 @@ class Command(BaseCommand):
     def _announce(self, server: object, host: str) -> None:
         for _, port in server.listening_addresses:
             bracketed = f"[{host}]" if ":" in host else host
-            self.stdout.write(f"Simulator listening on http://{bracketed}:{port}")
+            self.stdout.write(
+                f"Simulator listening on http://{bracketed}:{port} (Daphne on {reactor_loop()})"
+            )
         self.stdout.flush()
