@@ -4,6 +4,7 @@ the faults that strike after the status line (``queued``, ``overloaded_mid``, ``
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from playground.simulator import errors
@@ -44,8 +45,13 @@ class Delivery:
         await self._start("text/event-stream; charset=utf-8")
         if self.fault == "queued":
             await self._queue(KEEPALIVE)
-        frames = list(answer_frames(answer))
-        strike_at = _mid_stream_fault_position(frames) if self.fault in _MID_STREAM_FAULTS else None
+        # Framed as they go out, so that a stream's first bytes do not wait for its last ones
+        # to be encoded (with many requests at once, they would wait for everyone's).
+        frames: Iterable[Frame] = answer_frames(answer)
+        strike_at = None
+        if self.fault in _MID_STREAM_FAULTS:
+            frames = list(frames)
+            strike_at = _mid_stream_fault_position(frames)
         buffer = bytearray()
         deltas = 0
         for position, frame in enumerate(frames):
