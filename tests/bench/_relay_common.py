@@ -30,6 +30,7 @@ MODEL = "deepseek-v4-flash"
 _WORD = re.compile(r"\bw\d+\b")
 _OPENING = 'hx-swap-oob="beforeend:#messages,'
 _ANSWER_ID = re.compile(r'<article id="m-(\d+)" class="message message-assistant')
+_RESYNC = re.compile(r'<article id="m-(\d+)" class="message message-assistant state-(\w+)"')
 
 
 def words(count: int) -> str:
@@ -75,11 +76,23 @@ class RelayRun:
             return True
         self.frames += 1
         arrived = len(_WORD.findall(html))
+        resynced = _RESYNC.search(html)
+        if resynced and int(resynced.group(1)) == self.answer_id:
+            # The whole answer so far (a socket resyncs after a gap, or after its last frame
+            # was lost): only the words not seen yet are new. A finished answer ends the run.
+            arrived = max(0, arrived - len(self.token_times))
+            if resynced.group(2) != "streaming":
+                self._arrive(arrived, now)
+                self.done_at = now
+                return True
+        self._arrive(arrived, now)
+        return False
+
+    def _arrive(self, arrived: int, now: float) -> None:
         if arrived:
             self.first_delta_at = self.first_delta_at or now
             self.last_delta_at = now
             self.token_times += [now] * arrived
-        return False
 
 
 class Browser(Protocol):
