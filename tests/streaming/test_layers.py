@@ -1,4 +1,5 @@
-"""The in-memory channel layer of a single-process server sweeps expired messages once a second."""
+"""The in-memory channel layer of a single-process server sweeps expired messages once a second
+and delivers group sends in place."""
 
 import asyncio
 
@@ -49,3 +50,33 @@ async def test_between_sweeps_the_layer_does_not_walk_its_queues(monkeypatch):
         await layer.receive(channel)
 
     assert walks == 1
+
+
+async def test_a_group_send_reaches_every_member_without_a_task_or_a_turn_of_the_loop(
+    monkeypatch,
+):
+    layer = SweepingInMemoryChannelLayer(capacity=1)
+    full, *others = [await layer.new_channel() for _ in range(3)]
+    for channel in (full, *others):
+        await layer.group_add("conversation-1", channel)
+    await layer.send(full, {"type": "waiting"})  # this viewer's queue is full: it misses the frame
+
+    def no_task(*args, **kwargs):
+        raise AssertionError("group_send created a task")
+
+    monkeypatch.setattr(asyncio, "create_task", no_task)
+    send = layer.group_send("conversation-1", {"type": "stream.frame", "seq": 2})
+    # One step of the coroutine does it all: it never waits for the loop.
+    try:
+        send.send(None)
+    except StopIteration:
+        pass
+    else:
+        raise AssertionError("group_send suspended")
+    monkeypatch.undo()
+
+    assert [await layer.receive(channel) for channel in others] == [
+        {"type": "stream.frame", "seq": 2}
+    ] * 2
+    assert layer.channels[full].qsize() == 1
+    assert await layer.receive(full) == {"type": "waiting"}
