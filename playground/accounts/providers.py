@@ -54,6 +54,14 @@ def providers_for_user(user: AbstractBaseUser) -> dict[str, Provider]:
     return providers
 
 
+def providers_to_choose(user: AbstractBaseUser, slug: object) -> dict[str, Provider]:
+    """The providers validating a choice of ``slug`` needs: the built-ins alone when it names
+    one of them (so a send to a built-in reads no endpoint), else every provider of the user."""
+    if isinstance(slug, str) and is_builtin(slug):
+        return builtins_from_settings()
+    return providers_for_user(user)
+
+
 def provider_for_user(user: AbstractBaseUser, slug: str) -> Provider:
     """The provider ``slug`` if ``user`` may call it; ProviderNotFound (a 404) otherwise."""
     if is_builtin(slug):

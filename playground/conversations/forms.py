@@ -130,10 +130,15 @@ class RequestSettingsForm(forms.Form):
         *,
         user: AbstractBaseUser,
         initial: dict[str, Any] | None = None,
+        providers: dict[str, Provider] | None = None,
     ) -> None:
+        """``providers``: the choices of Provider, if not every provider of the user (a form
+        that is only validated needs only the one chosen: ``providers_to_choose``)."""
         super().__init__(data, initial=initial or {}, label_suffix="")
         self.user = user
-        self.providers: dict[str, Provider] = providers_for_user(user)
+        self.providers: dict[str, Provider] = (
+            providers if providers is not None else providers_for_user(user)
+        )
         self.fields["provider"].choices = [(s, p.name) for s, p in self.providers.items()]
         self.fields["api_key"].queryset = ApiKey.objects.filter(user=user)
         self.fields["api_key"].label_from_instance = lambda key: f"{key.label} ({key.masked})"

@@ -191,15 +191,11 @@ def message_add_user(
     """Store a user turn under ``parent_id`` (the current leaf, or an edited message's parent:
     a new branch) and make it the leaf; the first one names the conversation unless its owner
     renamed it."""
-    message = Message.objects.create(
-        conversation=conversation, parent_id=parent_id, role=Message.Role.USER, content=content
-    )
+    message = _new_user_message(conversation=conversation, parent_id=parent_id, content=content)
     conversation.current_leaf = message
-    fields = ["current_leaf", "updated_at"]
-    if conversation.title_is_auto and not conversation.title:
-        conversation.title = automatic_title(message_text(content))
-        fields.append("title")
-    conversation.save(update_fields=fields)
+    conversation.save(
+        update_fields=["current_leaf", "updated_at", *_named_by(conversation, message)]
+    )
     return message
 
 
@@ -208,7 +204,48 @@ def message_start_assistant(
     *, conversation: Conversation, parent: Message, provider_slug: str, model: str
 ) -> Message:
     """The empty answer a generation is about to write, made the conversation's leaf."""
-    message = Message.objects.create(
+    message = _new_answer(
+        conversation=conversation, parent=parent, provider_slug=provider_slug, model=model
+    )
+    conversation.current_leaf = message
+    conversation.save(update_fields=["current_leaf", "updated_at"])
+    return message
+
+
+@transaction.atomic(savepoint=False)
+def message_add_exchange(
+    *,
+    conversation: Conversation,
+    parent_id: int | None,
+    content: list[dict[str, Any]],
+    provider_slug: str,
+    model: str,
+) -> tuple[Message, Message]:
+    """``message_add_user`` then ``message_start_assistant`` under it, with one write of the
+    conversation instead of two: the user's turn and the empty answer, which becomes the leaf."""
+    question = _new_user_message(conversation=conversation, parent_id=parent_id, content=content)
+    answer = _new_answer(
+        conversation=conversation, parent=question, provider_slug=provider_slug, model=model
+    )
+    conversation.current_leaf = answer
+    conversation.save(
+        update_fields=["current_leaf", "updated_at", *_named_by(conversation, question)]
+    )
+    return question, answer
+
+
+def _new_user_message(
+    *, conversation: Conversation, parent_id: int | None, content: list[dict[str, Any]]
+) -> Message:
+    return Message.objects.create(
+        conversation=conversation, parent_id=parent_id, role=Message.Role.USER, content=content
+    )
+
+
+def _new_answer(
+    *, conversation: Conversation, parent: Message, provider_slug: str, model: str
+) -> Message:
+    return Message.objects.create(
         conversation=conversation,
         parent=parent,
         role=Message.Role.ASSISTANT,
@@ -218,9 +255,15 @@ def message_start_assistant(
         model=model,
         runner=process_name(),  # the generation runs where the answer is created
     )
-    conversation.current_leaf = message
-    conversation.save(update_fields=["current_leaf", "updated_at"])
-    return message
+
+
+def _named_by(conversation: Conversation, message: Message) -> list[str]:
+    """The first user message names the conversation, unless its owner renamed it: the fields
+    that then changed."""
+    if conversation.title_is_auto and not conversation.title:
+        conversation.title = automatic_title(message_text(message.content))
+        return ["title"]
+    return []
 
 
 # --- branches -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.views.decorators.debug import sensitive_variables
 
 from playground.accounts.crypto import SecretUnreadable
+from playground.accounts.providers import providers_to_choose
 from playground.accounts.services import api_key_reveal
 from playground.conversations.forms import ComposeForm, RequestSettingsForm
 from playground.conversations.models import Conversation, Message
@@ -28,7 +29,7 @@ from playground.conversations.services import (
     conversation_create,
     conversation_request_messages,
     conversation_update_settings,
-    message_add_user,
+    message_add_exchange,
     message_branch,
     message_start_assistant,
     preferences_remember,
@@ -93,7 +94,9 @@ def message_send(
     user message and answers the same question again as a sibling. Either takes the place of
     the branch it leaves on the page. ``remember`` makes these settings what the user's next
     "New chat" starts from (a compare lane's do not)."""
-    settings_form = RequestSettingsForm(data=data, user=user)
+    # Only validated, never shown whole (its errors are): the chosen provider is all it needs.
+    providers = providers_to_choose(user, data.get("provider"))
+    settings_form = RequestSettingsForm(data=data, user=user, providers=providers)
     text_required = regenerate_of is None and not answers_tools(data)
     compose_form = ComposeForm(data={"message": data.get("message")}, required=text_required)
     if not (settings_form.is_valid() & compose_form.is_valid()):
@@ -114,12 +117,11 @@ def message_send(
             )
             if remember:
                 preferences_remember(user=user, settings_form=settings_form)
-            question, question_html = _question(
-                conversation=conversation, replaced=replaced, text=text, data=data
-            )
-            answer = message_start_assistant(
+            question, answer, question_html = _exchange(
                 conversation=conversation,
-                parent=question,
+                replaced=replaced,
+                text=text,
+                data=data,
                 provider_slug=settings_form.provider.slug,
                 model=settings_form.cleaned_data["model"],
             )
@@ -165,40 +167,61 @@ def _branch_point(
     return replaced
 
 
-def _question(
-    *, conversation: Conversation, replaced: Message | None, text: str, data: Mapping[str, Any]
-) -> tuple[Message, str]:
-    """The user message the new answer answers, and its HTML if it is new to the page."""
+def _exchange(
+    *,
+    conversation: Conversation,
+    replaced: Message | None,
+    text: str,
+    data: Mapping[str, Any],
+    provider_slug: str,
+    model: str,
+) -> tuple[Message, Message, str]:
+    """The question the new answer answers, the answer, and the question's HTML if it is new
+    to the page."""
     if replaced is not None and replaced.role == Message.Role.ASSISTANT:
-        return replaced.parent, ""  # a regeneration answers the same question again
+        question = replaced.parent  # a regeneration answers the same question again
+        answer = message_start_assistant(
+            conversation=conversation, parent=question, provider_slug=provider_slug, model=model
+        )
+        return question, answer, ""
     if replaced is not None:  # an edit: a sibling of the edited message
-        question = message_add_user(
-            conversation=conversation,
-            parent_id=replaced.parent_id,
-            content=[{"type": "text", "text": text}],
+        parent_id, content = replaced.parent_id, [{"type": "text", "text": text}]
+    else:
+        parent_id, content = (
+            conversation.current_leaf_id,
+            _turn_content(conversation=conversation, text=text, data=data),
         )
-        branch = message_branch(message=question)
-        return question, fragments.message_html(
-            {**message_context(question, branch=branch), "oob": False}
-        )
+    question, answer = message_add_exchange(
+        conversation=conversation,
+        parent_id=parent_id,
+        content=content,
+        provider_slug=provider_slug,
+        model=model,
+    )
+    branch = message_branch(message=question) if replaced is not None else None
+    html = fragments.message_html({**message_context(question, branch=branch), "oob": False})
+    return question, answer, html
+
+
+def _turn_content(
+    *, conversation: Conversation, text: str, data: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The user's turn after the current leaf: the results of the tool calls it waits for (from
+    the page's Result boxes) and the Message box's text, or only that text."""
     calls = pending_tool_calls(conversation.current_leaf) if conversation.current_leaf_id else []
     if calls:
         content, errors = tool_results_turn(calls=calls, data=data, text=text)
         if errors:
             raise _Refused(Refusal(tool_errors=errors))
-    elif answers_tools(data):
+        return content
+    if answers_tools(data):
         raise _Refused(
             Refusal(
                 message="The tool calls these results answer are no longer waiting (the "
                 "conversation changed in another tab): reload the page. Your message is kept."
             )
         )
-    else:
-        content = [{"type": "text", "text": text}]
-    question = message_add_user(
-        conversation=conversation, parent_id=conversation.current_leaf_id, content=content
-    )
-    return question, fragments.message_html({**message_context(question), "oob": False})
+    return [{"type": "text", "text": text}]
 
 
 @sensitive_variables("secret")
