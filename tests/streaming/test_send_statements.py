@@ -25,6 +25,18 @@ def _send(user, text: str, conversation_id: int | None = None, **settings: str):
     )
 
 
+def _corp_endpoint(user):
+    return endpoint_create(
+        user=user,
+        name="Corp proxy",
+        base_url="https://93.184.215.14/anthropic",
+        auth_scheme="bearer",
+        models=["corp-model"],
+        profile=DEEPSEEK.renamed("Corp proxy").to_dict(),
+        profile_base="deepseek",
+    )
+
+
 def _statements(queries: CaptureQueriesContext, *, verb: str, table: str) -> list[str]:
     return [
         q["sql"]
@@ -34,15 +46,7 @@ def _statements(queries: CaptureQueriesContext, *, verb: str, table: str) -> lis
 
 
 def test_a_new_chat_writes_its_conversation_once_and_reads_no_endpoint(alice):
-    endpoint_create(
-        user=alice,
-        name="Corp proxy",
-        base_url="https://93.184.215.14/anthropic",
-        auth_scheme="bearer",
-        models=["corp-model"],
-        profile=DEEPSEEK.renamed("Corp proxy").to_dict(),
-        profile_base="deepseek",
-    )
+    _corp_endpoint(alice)
     with CaptureQueriesContext(connection) as queries:
         accepted = _send(alice, "Why is the sky blue?")
 
@@ -80,15 +84,7 @@ def test_a_follow_up_keeps_the_title_and_moves_the_leaf_to_its_answer(alice):
 
 
 def test_a_send_to_a_custom_endpoint_still_finds_it(alice, bob):
-    endpoint = endpoint_create(
-        user=alice,
-        name="Corp proxy",
-        base_url="https://93.184.215.14/anthropic",
-        auth_scheme="bearer",
-        models=["corp-model"],
-        profile=DEEPSEEK.renamed("Corp proxy").to_dict(),
-        profile_base="deepseek",
-    )
+    endpoint = _corp_endpoint(alice)
 
     mine = _send(alice, "Hi", provider=endpoint.provider_slug, model="corp-model")
     theirs = _send(bob, "Hi", provider=endpoint.provider_slug, model="corp-model")
