@@ -130,16 +130,17 @@ _redis_url = env_secret("REDIS_URL")
 if _redis_url:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py 8 gives up reading after 5 s by default, which ends channels_redis's
-            # blocking 5 s reads (django/channels_redis#422); and its pools refuse a command past
-            # 100 connections at once, fewer than a process relaying a hundred answers uses.
-            # Every socket of a process shares one Redis queue, whose capacity is the layer's:
-            # at the default 100, a second's frames for a hundred viewers overflow it, and what
-            # overflows is dropped.
+            # Redis pub/sub: a frame is one PUBLISH to its conversation's group, and each
+            # process's one subscription hands it to that process's viewers. The list-based
+            # layer (channels_redis.core) spends three round trips and a Lua script on every
+            # frame (the group's members looked up, expired ones swept, each member's queue
+            # pushed): with 100 answers across two processes, a third of each process's time,
+            # and seconds between Send and the first token. Nothing is kept for a viewer that is
+            # not listening; a viewer that misses frames resyncs, as with any layer.
+            # redis-py 8 gives up reading after 5 s by default (django/channels_redis#422), and
+            # its pools refuse a command past 100 connections at once.
             "CONFIG": {
                 "hosts": [{"address": _redis_url, "socket_timeout": 30, "max_connections": 2000}],
-                "capacity": 5000,
             },
         }
     }
