@@ -130,6 +130,7 @@ _redis_url = env_secret("REDIS_URL")
 if _redis_url:
     CHANNEL_LAYERS = {
         "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             # Redis pub/sub: a frame is one PUBLISH to its conversation's group, and each
             # process's one subscription hands it to that process's viewers. The list-based
             # layer (channels_redis.core) spends three round trips and a Lua script on every
