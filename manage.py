@@ -7,7 +7,7 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
-    if sys.argv[1:2] == ["simulator"] or sys.argv[1:2] == ["runserver"]:
+    if sys.argv[1:2] in (["simulator"], ["runserver"]):
         # Django's setup imports Daphne's app, which installs Twisted's reactor on a plain
         # asyncio loop: the servers install theirs (on uvloop, see playground.reactor) first.
         from playground.reactor import reactor_install

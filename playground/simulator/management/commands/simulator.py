@@ -11,7 +11,7 @@ from dataclasses import fields
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from playground.reactor import reactor_install, reactor_loop
+from playground.reactor import reactor_loop
 from playground.simulator.config import SimulatorConfig
 
 # Command-line options that map one to one onto SimulatorConfig fields, with their settings.
@@ -41,10 +41,8 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args: object, **options: object) -> None:
-        # Daphne installs Twisted's asyncio reactor on import, unless one is installed: ours
-        # first (on uvloop), then Daphne, before anything else Twisted. manage.py has done it
-        # already, before Django's setup imported Daphne's app.
-        reactor_install()
+        # Twisted's reactor is installed by now: manage.py installed ours (on uvloop) before
+        # Django's setup imported Daphne's app, which would have installed one on plain asyncio.
         from daphne.server import Server
 
         from playground.simulator.app import SimulatorApp
