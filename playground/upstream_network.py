@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import os
 import ssl
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from typing import Any, cast
 
 import httpcore
@@ -260,6 +260,28 @@ def _reason(exc: OSError) -> str:
     return os.strerror(exc.errno).lower() if exc.errno else str(exc)
 
 
+async def _connected(
+    opening: Awaitable[tuple[asyncio.BaseTransport, _BufferingProtocol]],
+    target: str,
+    seconds: float | None,
+    socket_options: SocketOptions,
+) -> AsyncioStream:
+    """The stream over the connection ``opening`` makes to ``target`` within ``seconds``, its
+    failures worded as httpcore's errors."""
+    try:
+        async with asyncio.timeout(seconds):
+            transport, protocol = await opening
+    except TimeoutError:
+        raise httpcore.ConnectTimeout(
+            f"Connecting to {target} took more than {seconds} seconds."
+        ) from None
+    except OSError as exc:
+        raise httpcore.ConnectError(f"Could not connect to {target}: {_reason(exc)}") from exc
+    stream_transport = cast(asyncio.Transport, transport)
+    _apply_socket_options(stream_transport, socket_options)
+    return AsyncioStream(stream_transport, protocol)
+
+
 def _apply_socket_options(transport: asyncio.Transport, socket_options: SocketOptions) -> None:
     sock = transport.get_extra_info("socket")
     try:
@@ -289,25 +311,14 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
             if isinstance(loop, asyncio.BaseEventLoop)
             else {}
         )
-        try:
-            async with asyncio.timeout(timeout):
-                transport, protocol = await loop.create_connection(
-                    _BufferingProtocol,
-                    host,
-                    port,
-                    local_addr=None if local_address is None else (local_address, 0),
-                    **racing,
-                )
-        except TimeoutError:
-            raise httpcore.ConnectTimeout(
-                f"Connecting to {host}:{port} took more than {timeout} seconds."
-            ) from None
-        except OSError as exc:
-            raise httpcore.ConnectError(
-                f"Could not connect to {host}:{port}: {_reason(exc)}"
-            ) from exc
-        _apply_socket_options(transport, socket_options)
-        return AsyncioStream(transport, protocol)
+        opening = loop.create_connection(
+            _BufferingProtocol,
+            host,
+            port,
+            local_addr=None if local_address is None else (local_address, 0),
+            **racing,
+        )
+        return await _connected(opening, f"{host}:{port}", timeout, socket_options)
 
     async def connect_unix_socket(
         self,
@@ -315,18 +326,8 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
         socket_options: SocketOptions = None,
     ) -> httpcore.AsyncNetworkStream:
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(timeout):
-                transport, protocol = await loop.create_unix_connection(_BufferingProtocol, path)
-        except TimeoutError:
-            raise httpcore.ConnectTimeout(
-                f"Connecting to {path} took more than {timeout} seconds."
-            ) from None
-        except OSError as exc:
-            raise httpcore.ConnectError(f"Could not connect to {path}: {_reason(exc)}") from exc
-        _apply_socket_options(transport, socket_options)
-        return AsyncioStream(transport, protocol)
+        opening = asyncio.get_running_loop().create_unix_connection(_BufferingProtocol, path)
+        return await _connected(opening, path, timeout, socket_options)
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
