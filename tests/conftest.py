@@ -11,10 +11,14 @@ them. Passwords hash with MD5 in tests, which keeps sign-ups and sign-ins fast.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Iterator
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
+from django.db import connections
 from django.test import Client
 
 from playground.processes import process_stop
@@ -41,6 +45,19 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSimul
         yield running
     finally:
         process_stop(running.process)
+
+
+@pytest.fixture(autouse=True)
+def _sync_thread_connections_closed() -> Iterator[None]:
+    """After each test, close the database connections of the thread that async tests' sync
+    calls share (``sync_to_async`` outside any ``async_to_sync``). The test client keeps its
+    requests' connections open, so one left there outlived the suite and PostgreSQL refused to
+    drop the test database ("being accessed by other users"). From a thread of its own: a
+    Playwright test's event loop may be running in this one."""
+    yield
+    closing = threading.Thread(target=asyncio.run, args=(sync_to_async(connections.close_all)(),))
+    closing.start()
+    closing.join()
 
 
 @pytest.fixture(autouse=True)
