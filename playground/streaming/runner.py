@@ -6,9 +6,10 @@ runs until the answer ends, fails or is stopped; closing every socket changes no
 
 1. frame 1 places the empty answer in every viewer's page;
 2. each upstream item is folded by the wire folder (what is stored) and applied to the live view
-   (what is shown); a publisher sends what arrived as one frame, the first at once and then at
-   most one per coalescing window, and checkpoints the partial answer at most once per checkpoint
-   interval (and at least once per heartbeat, so that other processes see it is alive);
+   (what is shown); a publisher sends what arrived as one frame, the first token at once and
+   then at most one frame per coalescing window, and checkpoints the partial answer at most
+   once per checkpoint interval (and at least once per heartbeat, so that other processes see
+   it is alive);
 3. the final write, once; then, the write committed, the last frame: the final footer and the
    request that fetches the finished answer, rendered, from ``/m/<id>/``.
 
@@ -53,6 +54,9 @@ from playground.wire.providers import Provider
 logger = logging.getLogger("playground.streaming")
 
 FRAME_EVENT = "stream.frame"
+# Frames before the first token (a block's empty shell, a status) open no window: the first
+# token goes out as it arrives, not held behind them. A few at most, whatever the upstream sends.
+_UNPACED_FRAMES = OPENING_SEQ + 4
 WAITING = "Waiting for the answer…"
 QUEUED = "Queued by the provider…"
 _RETRY_REASONS = {
@@ -275,7 +279,8 @@ class Generation:
                 self._checkpoint = asyncio.create_task(self._save(content, seq))
             if closing:
                 return
-            await asyncio.sleep(self._window())
+            if self._first_token is not None or self.live.seq > _UNPACED_FRAMES:
+                await asyncio.sleep(self._window())
 
     def _window(self) -> float:
         """Seconds until the next frame: the coalescing window, widened when so many answers

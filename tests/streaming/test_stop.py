@@ -88,7 +88,8 @@ async def test_an_answer_cut_by_the_server_shutting_down_is_kept_as_interrupted(
     text = echo_words(1000)
     await tab.send(compose(f"[[echo]] [[speed:500]] {text}"))
     answer_id = await tab.receive_opening()
-    await tab.receive_until(lambda html: f"m-{answer_id}-b-0-body" in html)
+    # Some of the answer has arrived (the block's shell may come alone, before its first token).
+    await tab.receive_until(lambda html: f"m-{answer_id}-b-0-body" in html and "w0" in html)
 
     generation = generation_get(answer_id)
     generation.task.cancel()  # what stopping the event loop does to every task

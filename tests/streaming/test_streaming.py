@@ -4,6 +4,7 @@ answer is stored once, complete, and fetched once, rendered."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -92,6 +93,22 @@ async def test_many_answers_streaming_at_once_widen_each_ones_window_to_the_fram
         # where 25 ms windows would make about 12.
         assert 2 <= len(appends) <= 6, len(appends)
         assert tab.page.text(f"m-{answer_id}-b-0-body").strip() == text, "nothing lost"
+
+
+async def test_the_first_token_is_not_held_behind_the_window_of_the_frame_before_it(
+    alice, settings
+):
+    """The block's empty shell goes out as the block starts; the first token, due 0.2 s later
+    (5 tokens a second), goes out as it arrives, not at the end of a 1 s window."""
+    settings.PLAYGROUND_COALESCE_MS = 1000
+    tab = await open_tab(alice)
+    await tab.send(compose("[[echo]] [[speed:5]] first second"))
+    answer_id = await tab.receive_opening()
+    opened = time.monotonic()
+    await tab.receive_until(lambda html: "first" in html and f"#m-{answer_id}-b-0" in html)
+    assert time.monotonic() - opened < 0.7, "the first token waited for a window"
+    await tab.until_finished(answer_id)
+    assert tab.page.text(f"m-{answer_id}-b-0-body").strip() == "first second"
 
 
 async def test_thinking_streams_into_a_collapsible_block_before_the_text(alice):
