@@ -11,7 +11,9 @@ would refuse.
 from __future__ import annotations
 
 import asyncio
+import functools
 import socket
+import ssl
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -81,9 +83,18 @@ class PublicAddressesOnly(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+@functools.cache
+def _tls_context(*, trust_env: bool) -> ssl.SSLContext:
+    """httpx's default verification (certifi's authorities, or the environment's SSL_CERT_FILE
+    or SSL_CERT_DIR where it is trusted), built once per process: building one reads the whole
+    bundle, tens of milliseconds on the event loop, for every client of every loop."""
+    return httpx.create_ssl_context(trust_env=trust_env)
+
+
 def _new_client(*, guarded: bool) -> httpx.AsyncClient:
     total = settings.PLAYGROUND_UPSTREAM_TIMEOUT
     client = httpx.AsyncClient(
+        verify=_tls_context(trust_env=not guarded),
         follow_redirects=False,
         timeout=httpx.Timeout(total, connect=min(_CONNECT_TIMEOUT, total)),
         limits=httpx.Limits(max_connections=200, max_keepalive_connections=40),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 
 import httpx
 import pytest
@@ -30,6 +31,20 @@ def test_each_event_loop_gets_its_own_client():
     first = async_to_sync(current)()
     second = async_to_sync(current)()
     assert first is not second, "async_to_sync runs each call on a new loop outside a server"
+
+
+def test_every_loops_clients_share_the_process_verifying_tls_contexts():
+    """Built once (reading the CA bundle takes tens of milliseconds), not for each new client on
+    the event loop; still verifying certificates and host names."""
+
+    async def contexts():
+        return [http_client(guarded=g)._transport._pool._ssl_context for g in (False, True)]
+
+    first = async_to_sync(contexts)()
+    second = async_to_sync(contexts)()
+    assert first[0] is second[0] and first[1] is second[1]
+    for context in first:
+        assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
 
 
 def test_the_timeouts_come_from_settings(settings):
